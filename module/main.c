@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptun: a layer-3 packet tunnel whose data plane and routing policy live in
+ * the kernel, configured over generic netlink. This file only brings the
+ * parts up in order and takes them down in reverse.
+ */
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <net/rtnetlink.h>
+#include <uapi/linux/ptun.h>
+
+#include "device.h"
+#include "netlink.h"
+
+static int __init ptun_init(void)
+{
+	int err;
+
+	err = ptun_device_init();
+	if (err)
+		return err;
+	err = ptun_nl_init();
+	if (err)
+		goto err_device;
+	return 0;
+
+err_device:
+	ptun_device_uninit();
+	return err;
+}
+
+static void __exit ptun_exit(void)
+{
+	ptun_nl_uninit();
+	ptun_device_uninit();
+	rcu_barrier();
+}
+
+module_init(ptun_init);
+module_exit(ptun_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ptun: packet tunnel provider with in-kernel routing policy");
+MODULE_AUTHOR("The ptun authors");
+MODULE_ALIAS_RTNL_LINK(KBUILD_MODNAME);
+MODULE_ALIAS_GENL_FAMILY(PTUN_FAMILY_NAME);

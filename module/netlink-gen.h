@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/ptun.yaml */
+/* YNL-GEN kernel header */
+
+#ifndef _LINUX_PTUN_GEN_H
+#define _LINUX_PTUN_GEN_H
+
+#include <net/netlink.h>
+#include <net/genetlink.h>
+
+#include <uapi/linux/ptun.h>
+
+extern const struct nla_policy ptun_dev_new_nl_policy[PTUN_A_DEV_MTU + 1];
+
+extern const struct nla_policy ptun_dev_del_nl_policy[PTUN_A_DEV_IFNAME + 1];
+
+extern const struct nla_policy ptun_dev_set_nl_policy[PTUN_A_DEV_MTU + 1];
+
+extern const struct nla_policy ptun_dev_get_nl_policy[PTUN_A_DEV_IFNAME + 1];
+
+/* Ops table for ptun */
+extern const struct genl_ops ptun_nl_ops[4];
+
+int ptun_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+
+#endif /* _LINUX_PTUN_GEN_H */

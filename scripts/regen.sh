@@ -1,0 +1,55 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Regenerate the uapi header and the kernel policy tables from
+# Documentation/netlink/specs/ptun.yaml with the kernel's own ynl-gen-c.py.
+#
+# The spec is plain "protocol: genetlink", whose kernel code generator emits
+# split ops. Debian's 6.1 kernel has no split ops, so the kernel tables are
+# generated from a copy of the spec that only adds "kernel-policy: per-op"
+# (which the genetlink-legacy schema allows): per-op tables use struct genl_ops,
+# which both supported kernels have. In that mode the generator leaves the
+# genl_family (with its multicast groups) to us: module/netlink.c has it.
+#
+# The 6.12 schemas predate "uns-admin-perm" (added upstream later); the copies
+# used here get that one enum value added, nothing else.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+ksrc=${KSRC:?set KSRC to an unpacked linux-source-6.12 tree (make deps)}
+gen=$ksrc/tools/net/ynl/ynl-gen-c.py
+spec=Documentation/netlink/specs/ptun.yaml
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/uapi/Documentation/netlink/specs" \
+	 "$tmp/kernel/Documentation/netlink/specs"
+for t in uapi kernel; do
+	: > "$tmp/$t/MAINTAINERS"	# ynl-gen-c.py looks for a tree root
+	for f in "$ksrc"/Documentation/netlink/genetlink*.yaml; do
+		sed 's/enum: \[ admin-perm \]/enum: [ admin-perm, uns-admin-perm ]/' \
+			"$f" > "$tmp/$t/Documentation/netlink/${f##*/}"
+	done
+done
+cp "$top/$spec" "$tmp/uapi/$spec"
+python3 - "$top/$spec" "$tmp/kernel/$spec" <<'PY'
+import sys, yaml
+spec = yaml.safe_load(open(sys.argv[1]))
+spec['protocol'] = 'genetlink-legacy'
+spec['kernel-policy'] = 'per-op'
+# The generator makes the multicast group table static in netlink-gen.c,
+# where netlink.c cannot reach it; netlink.c declares the group itself.
+spec.pop('mcast-groups', None)
+for op in spec['operations']['list']:
+    op.pop('mcgrp', None)
+with open(sys.argv[2], 'w') as out:
+    out.write(open(sys.argv[1]).readline())    # the SPDX line
+    yaml.safe_dump(spec, out, sort_keys=False)
+PY
+
+python3 "$gen" --mode uapi --header --spec "$tmp/uapi/$spec" \
+	-o "$top/include/uapi/linux/ptun.h"
+python3 "$gen" --mode kernel --header --spec "$tmp/kernel/$spec" \
+	-o "$top/module/netlink-gen.h"
+python3 "$gen" --mode kernel --source --spec "$tmp/kernel/$spec" \
+	-o "$top/module/netlink-gen.c"
