@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make              build module/ptun.ko against KDIR and userspace/ptun
+# make deps         install everything with apt-get (idempotent)
+# make check        every check and every test (see README.md)
+# make check-vm     the VM suite on both Debian kernels
+# make check-debug  the VM suite on the debug kernel (KASAN, lockdep, ...)
+# make style        checkpatch and sparse on module/
+# make dkms-check   dkms add/build against every installed kernel, privately
+# make regen        regenerate uapi header and policy tables from the spec
+# make demo         a VM with two namespaces and ptun links
+# make install / uninstall
+
+# The running kernel's build tree when it exists, else the newest installed.
+KDIR ?= $(shell d=/lib/modules/$$(uname -r)/build; [ -d $$d ] && echo $$d || \
+	ls -1d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)
+KSRC ?= /var/cache/ptun/linux-source-6.12
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+CHECKPATCH = $(KSRC)/scripts/checkpatch.pl --no-tree --strict --show-types \
+	--ignore FILE_PATH_CHANGES
+MODULE_SRC = $(filter-out module/%.mod.c,$(wildcard module/*.c module/*.h))
+
+.PHONY: all module tool clean deps check check-host check-vm check-debug \
+	style dkms-check regen regen-check demo install uninstall
+
+all: module tool
+
+module:
+	@[ -n "$(KDIR)" ] && [ -d "$(KDIR)" ] || \
+		{ echo "no kernel build tree: install headers (make deps) or set KDIR"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tool:
+	$(MAKE) -C userspace
+
+clean:
+	[ -z "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	rm -rf build
+
+deps:
+	scripts/deps.sh
+
+regen:
+	KSRC=$(KSRC) scripts/regen.sh
+
+# The committed generated files must be what the spec generates.
+regen-check:
+	KSRC=$(KSRC) scripts/regen.sh --check
+
+# checkpatch on everything in module/; compat.h is the one place allowed
+# to test LINUX_VERSION_CODE. Then sparse on every installed kernel.
+style:
+	$(CHECKPATCH) -q -f $(filter-out module/compat.h,$(MODULE_SRC))
+	$(CHECKPATCH) -q --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f module/compat.h
+	scripts/sparse.sh
+
+dkms-check:
+	scripts/dkms-check.sh
+
+check-vm: tool
+	selftests/vm/run-suite.sh debian
+
+check-debug: tool
+	selftests/vm/run-suite.sh debug
+
+# Everything CI runs: see scripts/check.sh.
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $$(basename $$(dirname $$(readlink -f $(KDIR))) 2>/dev/null || true)
+	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/ptun
+	rm -f /lib/modules/*/updates/ptun.ko /lib/modules/*/extra/ptun.ko
+	depmod -a

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ptun devices through rtnetlink (ip link) and through the tool.
+source "$(dirname "$0")/lib.sh"
+
+ip_link_lifecycle() {
+	run ip link add ptun0 type ptun
+	local info
+	info=$(run ip -d -o link show ptun0)
+	echo "# $info"
+	expect_match "$info" '<POINTOPOINT,NOARP>' "flags"
+	expect_match "$info" 'link/none' "link type"
+	expect_match "$info" ' ptun ' "link kind"
+	expect_match "$info" 'mtu 1420 ' "default mtu"
+	run ip link set ptun0 up
+	expect_match "$(ip -o link show ptun0)" '[<,]UP[,>]' "up"
+	run ip link set ptun0 down
+	expect_match "$(ip -o link show ptun0)" 'state DOWN' "down"
+	run ip link set ptun0 mtu 1280
+	expect_match "$(ip -o link show ptun0)" 'mtu 1280 ' "mtu via ip"
+	run ip link del ptun0
+	expect_eq "$(ptun_links)" "" "devices left"
+}
+
+tool_link_add_show_del() {
+	run "$PTUN" link add ptun1 listen-port 51820 fwmark 0x2a mtu 1400
+	local out
+	out=$(run "$PTUN" show ptun1)
+	echo "$out" | sed 's/^/# /'
+	expect_match "$out" '^interface: ptun1$' "name"
+	expect_match "$out" 'listen port: 51820' "port"
+	expect_match "$out" 'fwmark: 0x2a' "fwmark"
+	expect_match "$out" 'mtu: 1400' "mtu"
+	expect_match "$(ip -d -o link show ptun1)" 'mtu 1400 .* ptun ' "ip sees it"
+	run "$PTUN" link del ptun1
+	expect_eq "$(ptun_links)" "" "devices left"
+	expect_fail "$PTUN" show ptun1
+}
+
+tool_link_set_changes_only_given() {
+	run "$PTUN" link add ptun2 listen-port 1000 fwmark 7
+	run "$PTUN" link set ptun2 mtu 1300
+	local j
+	j=$(run "$PTUN" show ptun2 --json)
+	echo "# $j"
+	expect_eq "$(echo "$j" | python3 -c 'import json,sys; d=json.load(sys.stdin)["devices"][0]; print(d["listen_port"], d["fwmark"], d["mtu"])')" \
+		"1000 7 1300" "port fwmark mtu"
+	run "$PTUN" link set ptun2 listen-port 2000 fwmark 0
+	j=$(run "$PTUN" show ptun2 --json)
+	expect_eq "$(echo "$j" | python3 -c 'import json,sys; d=json.load(sys.stdin)["devices"][0]; print(d["listen_port"], d["fwmark"], d["mtu"])')" \
+		"2000 0 1300" "port fwmark mtu after second set"
+}
+
+duplicate_name_changes_nothing() {
+	run "$PTUN" link add dup0 listen-port 4000 mtu 1300
+	local before after
+	before=$(ip -d link show dup0; "$PTUN" show --json)
+	expect_fail "$PTUN" link add dup0 listen-port 5000 mtu 1200
+	expect_match "$ERR" 'File exists \(device name already in use\)' "message"
+	expect_fail ip link add dup0 type ptun
+	after=$(ip -d link show dup0; "$PTUN" show --json)
+	expect_eq "$after" "$before" "state after the failed adds"
+	# A non-ptun device of that name is refused the same way.
+	run ip link add dummy0 type dummy
+	expect_fail "$PTUN" link add dummy0
+	expect_match "$ERR" 'device name already in use' "message for dummy0"
+	expect_match "$(ip -d -o link show dummy0)" ' dummy ' "dummy0 untouched"
+	run ip link del dummy0
+}
+
+kernel_rejects_bad_values() {
+	run "$PTUN" link add bad0 mtu 1400
+	local before
+	before=$("$PTUN" show --json)
+	expect_fail "$PTUN" link set bad0 mtu 65500
+	expect_match "$ERR" "mtu above the device's maximum" "extack text"
+	expect_fail "$PTUN" link set nosuch0 mtu 1300
+	expect_match "$ERR" 'No such device' "unknown device"
+	expect_fail "$PTUN" link set lo mtu 1300
+	expect_match "$ERR" 'not a ptun device' "non-ptun device"
+	expect_fail "$PTUN" link add bad1 mtu 65500
+	expect_eq "$("$PTUN" show --json)" "$before" "state"
+	expect_eq "$(ptun_links)" "bad0 " "devices"
+}
+
+tool_rejects_bad_command_lines() {
+	local args
+	for args in "" "link" "link add" "link frob x" "link add x bogus 1" \
+		    "link add x listen-port" "link add x listen-port 70000" \
+		    "link add x listen-port abc" "link add x fwmark 0x1ffffffff" \
+		    "link add x mtu 10" "link add x mtu 1400 mtu 1400" \
+		    "link add 0123456789abcdef" "link add a/b" "link set x" \
+		    "show a b" "nosuchcommand"; do
+		# shellcheck disable=SC2086
+		expect_fail "$PTUN" $args
+		[ -n "$ERR" ] || fail "no message for 'ptun $args'"
+	done
+	expect_eq "$(ptun_links)" "" "devices"
+	run "$PTUN" help >/dev/null
+	run "$PTUN" link help >/dev/null
+}
+
+dump_spans_many_messages() {
+	local i n=400
+	for i in $(seq 1 $n); do echo "link add pt$i type ptun"; done > /tmp/batch
+	run ip -batch /tmp/batch
+	local names
+	names=$("$PTUN" show --json | python3 -c '
+import json, sys
+print(len({d["ifname"] for d in json.load(sys.stdin)["devices"]}))')
+	expect_eq "$names" "$n" "devices in the dump"
+	expect_eq "$("$PTUN" show | grep -c '^interface: ')" "$n" "human dump"
+}
+
+ktap_test "ip link add/up/down/mtu/del of type ptun" ip_link_lifecycle
+ktap_test "tool link add with options, show, del" tool_link_add_show_del
+ktap_test "tool link set changes only what is given" tool_link_set_changes_only_given
+ktap_test "duplicate name fails with a message and changes nothing" duplicate_name_changes_nothing
+ktap_test "kernel rejects bad values with extack and changes nothing" kernel_rejects_bad_values
+ktap_test "tool rejects bad command lines with usage, exit 1" tool_rejects_bad_command_lines
+ktap_test "dump of 400 devices spans several messages" dump_spans_many_messages
+ktap_done

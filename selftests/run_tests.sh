@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs every ptun selftest (in the guest, with ptun.ko loaded) and prints
+# one KTAP document with a subtest per file, the way kselftest's runner does.
+# A file that exits 4 is skipped (missing dependency).
+here=$(cd "$(dirname "$0")" && pwd)
+tests=(link.sh netns.sh perm.sh genl.sh ynl.sh unload.sh)
+[ $# -gt 0 ] && tests=("$@")
+
+echo "KTAP version 1"
+echo "1..${#tests[@]}"
+n=0
+rc_all=0
+for t in "${tests[@]}"; do
+	n=$((n + 1))
+	echo "# selftests: ptun: $t"
+	"$here/$t" 2>&1 | sed 's/^/  /'
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -eq 0 ]; then
+		echo "ok $n selftests: ptun: $t"
+	elif [ "$rc" -eq 4 ]; then
+		echo "ok $n selftests: ptun: $t # SKIP"
+	else
+		echo "not ok $n selftests: ptun: $t # exit=$rc"
+		rc_all=1
+	fi
+done
+exit $rc_all
