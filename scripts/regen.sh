@@ -13,11 +13,18 @@
 #
 # The 6.12 schemas predate "uns-admin-perm" (added upstream later); the copies
 # used here get that one enum value added, nothing else.
+#
+# With --check, nothing is written: the exit status says whether the
+# committed files are what the spec generates.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+check=
+[ "${1:-}" = --check ] && check=1
 ksrc=${KSRC:?set KSRC to an unpacked linux-source-6.12 tree (make deps)}
 gen=$ksrc/tools/net/ynl/ynl-gen-c.py
+# Debian's python3, which make deps gives python3-yaml and python3-jsonschema
+py=${PYTHON:-/usr/bin/python3}
 spec=Documentation/netlink/specs/ptun.yaml
 
 tmp=$(mktemp -d)
@@ -32,7 +39,7 @@ for t in uapi kernel; do
 	done
 done
 cp "$top/$spec" "$tmp/uapi/$spec"
-python3 - "$top/$spec" "$tmp/kernel/$spec" <<'PY'
+"$py" - "$top/$spec" "$tmp/kernel/$spec" <<'PY'
 import sys, yaml
 spec = yaml.safe_load(open(sys.argv[1]))
 spec['protocol'] = 'genetlink-legacy'
@@ -47,9 +54,21 @@ with open(sys.argv[2], 'w') as out:
     yaml.safe_dump(spec, out, sort_keys=False)
 PY
 
-python3 "$gen" --mode uapi --header --spec "$tmp/uapi/$spec" \
-	-o "$top/include/uapi/linux/ptun.h"
-python3 "$gen" --mode kernel --header --spec "$tmp/kernel/$spec" \
-	-o "$top/module/netlink-gen.h"
-python3 "$gen" --mode kernel --source --spec "$tmp/kernel/$spec" \
-	-o "$top/module/netlink-gen.c"
+mkdir -p "$tmp/out/include/uapi/linux" "$tmp/out/module"
+"$py" "$gen" --mode uapi --header --spec "$tmp/uapi/$spec" \
+	-o "$tmp/out/include/uapi/linux/ptun.h"
+"$py" "$gen" --mode kernel --header --spec "$tmp/kernel/$spec" \
+	-o "$tmp/out/module/netlink-gen.h"
+"$py" "$gen" --mode kernel --source --spec "$tmp/kernel/$spec" \
+	-o "$tmp/out/module/netlink-gen.c"
+
+rc=0
+for f in include/uapi/linux/ptun.h module/netlink-gen.h module/netlink-gen.c; do
+	if [ -n "$check" ]; then
+		diff -u "$top/$f" "$tmp/out/$f" ||
+			{ echo "regen: $f is stale, run make regen" >&2; rc=1; }
+	else
+		cp "$tmp/out/$f" "$top/$f"
+	fi
+done
+exit $rc

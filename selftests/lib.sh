@@ -100,8 +100,10 @@ ktap_done() {
 	for i in "${!ktap_funcs[@]}"; do
 		name=${ktap_names[$i]}
 		log=$(mktemp)
+		start=$SECONDS
 		(set -e; "${ktap_funcs[$i]}") >"$log" 2>&1
 		rc=$?
+		echo "took $((SECONDS - start)) s" >>"$log"
 		cleanup_all >>"$log" 2>&1
 		sed -e 's/^/# /' -e 's/^# # /# /' "$log"
 		rm -f "$log"

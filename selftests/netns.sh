@@ -29,7 +29,7 @@ move_keeps_configuration() {
 	expect_eq "$(nsrun a "$PTUN" show --json | json_dev)" "ptun0:4242:9:1300" "moved device"
 	nsrun a ip link set ptun0 up
 	nsrun a "$PTUN" link set ptun0 mtu 1200
-	expect_match "$(nsrun a ip -o link show ptun0)" 'mtu 1200 .*UP' "configured in a"
+	expect_match "$(nsrun a ip -o link show ptun0)" '[<,]UP[,>].* mtu 1200 ' "configured in a"
 	# and back again
 	nsrun a ip link set ptun0 netns 1
 	expect_eq "$("$PTUN" show --json | json_dev)" "ptun0:4242:9:1200" "moved back"

@@ -15,8 +15,10 @@ rc_all=0
 for t in "${tests[@]}"; do
 	n=$((n + 1))
 	echo "# selftests: ptun: $t"
+	start=$SECONDS
 	"$here/$t" 2>&1 | sed 's/^/  /'
 	rc=${PIPESTATUS[0]}
+	echo "# $t took $((SECONDS - start)) s"
 	if [ "$rc" -eq 0 ]; then
 		echo "ok $n selftests: ptun: $t"
 	elif [ "$rc" -eq 4 ]; then

@@ -5,7 +5,8 @@
 # private copy of the sources under OUTDIR (so modules for several kernels
 # can exist side by side), warnings fatal. Prints the .ko path.
 set -euo pipefail
-kdir=$1 out=$2
+kdir=$1
+out=$(realpath -m "$2")
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
 rm -rf "$out"

@@ -95,5 +95,12 @@ for k in "${kernels[@]}"; do
 		echo "not ok $n kernel $rel"
 	fi
 done
-echo "$pass passed, $fail failed"
+mkdir -p "$top/build/vm"
+echo "$pass $fail" > "$top/build/vm/totals"
+# Under make check the closing line is check.sh's, over everything.
+if [ -n "${PTUN_SUITE_NESTED:-}" ]; then
+	echo "# VM suite: $pass passed, $fail failed"
+else
+	echo "$pass passed, $fail failed"
+fi
 [ "$fail" -eq 0 ]

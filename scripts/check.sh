@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: everything, from a fresh Debian 12 machine (as root):
+# dependencies, the tool, generated code up to date, checkpatch and sparse,
+# DKMS against every Debian kernel, then the VM suite on both Debian kernels
+# and on the debug kernel (built once and cached). Prints KTAP and, last,
+# "N passed, N failed" over the host checks and every VM scenario.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+mkdir -p build
+
+host=()
+hpass=0
+hfail=0
+# step NAME CMD...: one host check, its log shown only when it fails.
+step() {
+	local name=$1 log
+	shift
+	log=build/check-${name// /-}.log
+	echo "# $name: $*"
+	if "$@" > "$log" 2>&1; then
+		host+=("ok $(( ${#host[@]} + 1 )) $name")
+		hpass=$((hpass + 1))
+	else
+		sed 's/^/# /' "$log" | tail -n 60
+		host+=("not ok $(( ${#host[@]} + 1 )) $name")
+		hfail=$((hfail + 1))
+		return 1
+	fi
+}
+
+step "dependencies installed" scripts/deps.sh || {
+	echo "not ok 1 dependencies installed"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+step "tool builds without warnings" make -C userspace clean all
+step "generated code matches the netlink spec" make regen-check
+step "checkpatch and sparse clean on module/" make style
+step "dkms add/build against every Debian kernel" scripts/dkms-check.sh
+
+PTUN_SUITE_NESTED=1 selftests/vm/run-suite.sh debian debug
+vm_rc=$?
+read -r vpass vfail < build/vm/totals 2>/dev/null || { vpass=0; vfail=1; }
+
+echo "# host checks"
+echo "KTAP version 1"
+echo "1..${#host[@]}"
+printf '%s\n' "${host[@]}"
+pass=$((hpass + vpass))
+fail=$((hfail + vfail))
+[ "$vm_rc" -eq 0 ] || [ "$vfail" -gt 0 ] || fail=$((fail + 1))
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
