@@ -88,8 +88,9 @@ cleanup_all() {
 		ip netns del "$ns"
 	done
 	for dev in $(ptun_links); do
-		ip link del "$dev"
-	done
+		echo "link del $dev"
+	done > /tmp/cleanup.batch
+	[ -s /tmp/cleanup.batch ] && ip -batch /tmp/cleanup.batch
 	return 0
 }
 

@@ -5,12 +5,9 @@
 # moving, per-namespace dumps, and namespace teardown.
 source "$(dirname "$0")/lib.sh"
 
+# The devices of a "ptun show --json" as NAME:PORT:FWMARK:MTU words.
 json_dev() {
-	python3 -c '
-import json, sys
-devs = json.load(sys.stdin)["devices"]
-print(" ".join("%s:%d:%d:%d" % (d["ifname"], d["listen_port"], d["fwmark"],
-                                d["mtu"]) for d in devs))'
+	jq -r '[.devices[] | "\(.ifname):\(.listen_port):\(.fwmark):\(.mtu)"] | join(" ")'
 }
 
 created_in_callers_namespace() {

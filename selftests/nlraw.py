@@ -6,6 +6,8 @@ Sends hand-built requests (including malformed ones no real tool would send)
 and reports what the kernel answered, with the extended ack, as JSON:
 
   nlraw.py request CMD [--dump] [ATTR:KIND:VALUE ...]
+  nlraw.py batch < REQUESTS   (one "CMD ATTR:KIND:VALUE ..." a line; prints
+                               "error|extack|bad attribute" a line)
   nlraw.py listen [--count N] [--timeout S] -- SHELL-COMMAND
 
 CMD and ATTR are names from include/uapi/linux/ptun.h (PTUN_CMD_DEV_GET,
@@ -195,6 +197,7 @@ def main():
     rq.add_argument('cmd')
     rq.add_argument('--dump', action='store_true')
     rq.add_argument('attrs', nargs='*')
+    sub.add_parser('batch')
     ls = sub.add_parser('listen')
     ls.add_argument('--count', type=int, default=1)
     ls.add_argument('--timeout', type=float, default=10)
@@ -206,15 +209,29 @@ def main():
     fid, groups = nl.family('ptun')
     rev_cmd = {v: n for n, v in names.items() if n.startswith('PTUN_CMD_')}
 
-    if args.what == 'request':
-        cmd = names[args.cmd] if args.cmd in names else int(args.cmd, 0)
-        payload = b''.join(encode(a, names) for a in args.attrs)
-        replies, err, msg, bad = nl.transact(
-            fid, cmd, payload, NLM_F_DUMP if args.dump else 0)
+    def request(cmd, attrs, flags):
+        cmd = names[cmd] if cmd in names else int(cmd, 0)
+        payload = b''.join(encode(a, names) for a in attrs)
+        replies, err, msg, bad = nl.transact(fid, cmd, payload, flags)
         badname = None
         if bad is not None:
             badname = next((n for n, v in names.items()
                             if v == bad and n.startswith('PTUN_A_')), str(bad))
+        return replies, err, msg, badname
+
+    if args.what == 'batch':
+        for line in sys.stdin:
+            words = line.split()
+            if not words or words[0].startswith('#'):
+                continue
+            _, err, msg, badname = request(words[0], words[1:], 0)
+            print('%s|%s|%s' % (os.strerror(err) if err else 'ok',
+                                msg or '', badname or ''), flush=True)
+        return
+
+    if args.what == 'request':
+        replies, err, msg, badname = request(
+            args.cmd, args.attrs, NLM_F_DUMP if args.dump else 0)
         print(json.dumps({'errno': err,
                           'error': os.strerror(err) if err else None,
                           'extack': msg, 'bad_attr': badname,

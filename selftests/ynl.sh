@@ -30,15 +30,11 @@ ynl_dump_matches_tool() {
 	run "$PTUN" link add ptun0 listen-port 51820 fwmark 0x10 mtu 1380
 	run ip link add ptun1 type ptun
 	local mine theirs
-	mine=$("$PTUN" show --json | python3 -c '
-import json, sys
-for d in sorted(json.load(sys.stdin)["devices"], key=lambda d: d["ifname"]):
-    print(d["ifindex"], d["ifname"], d["listen_port"], d["fwmark"], d["mtu"])')
+	mine=$("$PTUN" show --json | jq -r '.devices | sort_by(.ifname)[] |
+		"\(.ifindex) \(.ifname) \(.listen_port) \(.fwmark) \(.mtu)"')
 	theirs=$(run /usr/bin/python3 "$CLI" --spec "$SPEC" --schema "$SCHEMA" \
-		--dump dev-get --output-json | python3 -c '
-import json, sys
-for d in sorted(json.load(sys.stdin), key=lambda d: d["ifname"]):
-    print(d["ifindex"], d["ifname"], d["listen-port"], d["fwmark"], d["mtu"])')
+		--dump dev-get --output-json | jq -r 'sort_by(.ifname)[] |
+		"\(.ifindex) \(.ifname) \(.["listen-port"]) \(.fwmark) \(.mtu)"')
 	echo "$theirs" | sed 's/^/# ynl: /'
 	expect_eq "$theirs" "$mine" "ynl dump vs ptun show"
 	expect_eq "$(echo "$theirs" | wc -l)" "2" "devices"
