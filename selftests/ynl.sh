@@ -77,9 +77,10 @@ ynl_receives_events() {
 	# then prints what arrived. The change is made once it has subscribed;
 	# the kernel queues the event before "link set" returns.
 	/usr/bin/python3 "$CLI" --spec "$SPEC" --no-schema \
-		--subscribe events --sleep 8 --output-json > "$out" 2>&1 &
+		--subscribe events --sleep 20 --output-json > "$out" 2>&1 &
 	pid=$!
-	wait_for 60 subscribed "$pid"
+	# Starting cli.py takes a minute on the debug kernel.
+	wait_for 300 subscribed "$pid"
 	run "$PTUN" link set ev0 mtu 1300
 	wait "$pid" || fail "cli.py failed: $(cat "$out")"
 	sed 's/^/# /' "$out"
