@@ -18,7 +18,7 @@ hfail=0
 step() {
 	local name=$1 log
 	shift
-	log=build/check-${name// /-}.log
+	log=build/check-$(echo "$name" | tr -c 'a-zA-Z0-9\n' - | cut -c1-40).log
 	echo "# $name: $*"
 	if "$@" > "$log" 2>&1; then
 		host+=("ok $(( ${#host[@]} + 1 )) $name")
