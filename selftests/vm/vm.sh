@@ -15,6 +15,9 @@ kernel=$1 rel=$2 outdir=$3 timeout=$4 module=$5
 shift 5
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+case $top in
+*[[:space:]]*) echo "vm.sh: the checkout's path may not contain spaces: $top" >&2; exit 2 ;;
+esac
 
 initrd=$top/build/vm/initramfs-$rel.cpio.gz
 mkdir -p "$top/build/vm"
@@ -36,8 +39,9 @@ timeout --foreground -k 10 "$timeout" \
 	qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
 	-nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 quiet loglevel=4" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=4 ptun_src=$top" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
+	-virtfs "local,path=$top,mount_tag=src,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$outdir,mount_tag=out,security_model=none,multidevs=remap" \
 	< /dev/null > "$outdir/console" 2>&1 || rc=$?
 
