@@ -16,7 +16,7 @@ ip -n server addr add 192.0.2.2/24 dev veth0
 ip -n client link set veth0 up
 ip -n server link set veth0 up
 
-echo "== server: a ptun device listening on UDP 51820"
+echo "== server: a ptun device, its UDP port set to 51820"
 say ip netns exec server "$PTUN" link add ptun0 listen-port 51820
 say ip netns exec server ip link set ptun0 up
 echo "== client: a ptun device made with ip(8), then configured by the tool"
