@@ -48,7 +48,6 @@ static netdev_tx_t ptun_xmit(struct sk_buff *skb, struct net_device *dev)
 		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
 
 	DEV_STATS_INC(dev, tx_errors);
-	DEV_STATS_INC(dev, tx_carrier_errors);
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
 }
@@ -74,6 +73,8 @@ static void ptun_setup(struct net_device *dev)
 	dev->needs_free_netdev = true;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 	ptun_compat_set_lltx(dev);
+	/* Keep the route on transmitted skbs: ICMP errors need it. */
+	netif_keep_dst(dev);
 
 	ptun->dev = dev;
 	INIT_LIST_HEAD(&ptun->device_list);

@@ -23,6 +23,33 @@ ip_link_lifecycle() {
 	expect_eq "$(ptun_links)" "" "devices left"
 }
 
+# tx_errors of DEV, from sysfs
+tx_errors() {
+	cat "/sys/class/net/$1/statistics/tx_errors"
+}
+
+no_peer_unreachable() {
+	run ip link add ptun0 type ptun
+	# IPv6 off first: its own router solicitations and MLD reports would
+	# also be refused and counted.
+	run sysctl -qw net.ipv6.conf.ptun0.disable_ipv6=1
+	run ip addr add 10.99.0.1/24 dev ptun0
+	run ip link set ptun0 up
+	local out before
+	expect_eq "$(tx_errors ptun0)" 0 "tx_errors before"
+	out=$(run ping -n -c 1 -W 5 10.99.0.2 2>&1 || true)
+	echo "$out" | sed 's/^/# /'
+	expect_match "$out" 'Destination Host Unreachable' "ICMP host unreachable"
+	expect_eq "$(tx_errors ptun0)" 1 "tx_errors after one IPv4 packet"
+	run sysctl -qw net.ipv6.conf.ptun0.disable_ipv6=0
+	run ip addr add fd99::1/64 dev ptun0 nodad
+	before=$(tx_errors ptun0)
+	out=$(run ping -n -6 -c 1 -W 5 fd99::2 2>&1 || true)
+	echo "$out" | sed 's/^/# /'
+	expect_match "$out" 'Destination unreachable: Address unreachable' "ICMPv6 address unreachable"
+	[ "$(tx_errors ptun0)" -gt "$before" ] || fail "tx_errors did not grow with IPv6"
+}
+
 tool_link_add_show_del() {
 	run "$PTUN" link add ptun1 listen-port 51820 fwmark 0x2a mtu 1400
 	local out
@@ -114,6 +141,7 @@ dump_spans_many_messages() {
 }
 
 ktap_test "ip link add/up/down/mtu/del of type ptun" ip_link_lifecycle
+ktap_test "with no peer, packets are refused with ICMP and counted" no_peer_unreachable
 ktap_test "tool link add with options, show, del" tool_link_add_show_del
 ktap_test "tool link set changes only what is given" tool_link_set_changes_only_given
 ktap_test "duplicate name fails with a message and changes nothing" duplicate_name_changes_nothing
