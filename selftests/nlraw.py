@@ -86,6 +86,7 @@ class Genl:
                                   NETLINK_GENERIC)
         self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
         self.sock.bind((0, 0))
+        self.sock.settimeout(120)
         self.seq = int(time.time())
 
     def send(self, family, cmd, attrs, flags):
@@ -97,11 +98,17 @@ class Genl:
         return msg
 
     def transact(self, family, cmd, attrs, flags):
-        """Send a request; return (replies, errno, extack msg, bad attr)."""
+        """Send a request; return (replies, errno, extack msg, bad attr).
+
+        self.parts counts the datagrams the replies came in."""
         sent = self.send(family, cmd, attrs, flags | NLM_F_REQUEST | NLM_F_ACK)
         replies = []
+        self.parts = 0
         while True:
-            data = self.sock.recv(1 << 20)
+            data, _, mflags, _ = self.sock.recvmsg(1 << 20)
+            if mflags & socket.MSG_TRUNC:
+                sys.exit('nlraw: a reply did not fit the buffer')
+            self.parts += 1
             off = 0
             while off < len(data):
                 mlen, mtype, mflags, seq, _ = struct.unpack_from('IHHII',
@@ -230,11 +237,16 @@ def main():
         return
 
     if args.what == 'request':
+        # A socket that has not read yet gets a dump's first part in a
+        # NLMSG_GOODSIZE buffer (the kernel sizes later ones to the reader's
+        # buffer): a dump larger than that must come in several parts.
+        nl = Genl()
         replies, err, msg, badname = request(
             args.cmd, args.attrs, NLM_F_DUMP if args.dump else 0)
         print(json.dumps({'errno': err,
                           'error': os.strerror(err) if err else None,
                           'extack': msg, 'bad_attr': badname,
+                          'parts': nl.parts,
                           'replies': [decode(r, names) for r in replies]}))
         return
 

@@ -43,14 +43,15 @@ ynl_dump_matches_tool() {
 ynl_do_commands() {
 	setup_schema || return
 	local out
-	out=$(ynl --do dev-new --json '{"ifname": "ynl0", "listen-port": 999}' --output-json)
+	# One cli.py run, three requests in one batch, handled in order.
+	out=$(ynl --multi dev-new '{"ifname": "ynl0", "listen-port": 999}' \
+		  --multi dev-set '{"ifname": "ynl0", "mtu": 1280}' \
+		  --multi dev-get '{"ifname": "ynl0"}' --output-json)
 	echo "# $out"
-	expect_match "$out" '"ifname": "ynl0"' "dev-new reply"
-	ynl --do dev-set --json '{"ifname": "ynl0", "mtu": 1280}'
-	out=$(ynl --do dev-get --json '{"ifname": "ynl0"}' --output-json)
-	echo "# $out"
-	expect_match "$out" '"mtu": 1280' "dev-get after dev-set"
-	expect_match "$out" '"listen-port": 999' "port kept"
+	expect_eq "$(echo "$out" | jq -r '.[0].ifname')" "ynl0" "dev-new reply"
+	expect_eq "$(echo "$out" | jq -r '.[2] | "\(.mtu) \(.["listen-port"])"')" \
+		"1280 999" "dev-get after dev-set"
+	expect_eq "$(ip -o link show ynl0 | grep -o 'mtu [0-9]*')" "mtu 1280" "ip sees the mtu"
 	# cli.py prints the kernel's error (with its extack) on stdout
 	if out=$(ynl --do dev-set --json '{"ifname": "ynl0", "mtu": 20}' 2>&1); then
 		fail "mtu 20 accepted"
