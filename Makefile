@@ -75,7 +75,7 @@ demo:
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $$(basename $$(dirname $$(readlink -f $(KDIR))) 2>/dev/null || true)
+	depmod -a $$($(MAKE) -s --no-print-directory -C $(KDIR) kernelrelease)
 	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
 uninstall:
