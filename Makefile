@@ -75,7 +75,7 @@ demo:
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $$($(MAKE) -s --no-print-directory -C $(KDIR) kernelrelease)
+	depmod -a $$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
 	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
 uninstall:
