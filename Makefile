@@ -73,12 +73,16 @@ check:
 demo:
 	scripts/demo.sh
 
+# Debian's headers report their upstream version as kernelrelease: install
+# under the release the kernel itself reports (utsrelease.h), as DKMS does.
+KREL = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KREL) modules_install
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
 	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/ptun
-	rm -f /lib/modules/*/updates/ptun.ko /lib/modules/*/extra/ptun.ko
-	depmod -a
+	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KREL)/extra/module/ptun.ko
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
