@@ -11,6 +11,11 @@
 
 #include <uapi/linux/ptun.h>
 
+/* Common nested types */
+extern const struct nla_policy ptun_allowed_ip_nl_policy[PTUN_A_ALLOWED_IP_CIDR + 1];
+extern const struct nla_policy ptun_keyconf_nl_policy[PTUN_A_KEYCONF_TX_PACKETS + 1];
+extern const struct nla_policy ptun_peer_nl_policy[PTUN_A_PEER_KEY + 1];
+
 extern const struct nla_policy ptun_dev_new_nl_policy[PTUN_A_DEV_MTU + 1];
 
 extern const struct nla_policy ptun_dev_del_nl_policy[PTUN_A_DEV_IFNAME + 1];
@@ -19,13 +24,35 @@ extern const struct nla_policy ptun_dev_set_nl_policy[PTUN_A_DEV_MTU + 1];
 
 extern const struct nla_policy ptun_dev_get_nl_policy[PTUN_A_DEV_IFNAME + 1];
 
+extern const struct nla_policy ptun_peer_new_nl_policy[PTUN_A_DEV_PEER + 1];
+
+extern const struct nla_policy ptun_peer_set_nl_policy[PTUN_A_DEV_PEER + 1];
+
+extern const struct nla_policy ptun_peer_del_nl_policy[PTUN_A_DEV_PEER + 1];
+
+extern const struct nla_policy ptun_peer_get_nl_policy[PTUN_A_DEV_PEER + 1];
+
+extern const struct nla_policy ptun_key_new_nl_policy[PTUN_A_DEV_KEYCONF + 1];
+
+extern const struct nla_policy ptun_key_swap_nl_policy[PTUN_A_DEV_KEYCONF + 1];
+
+extern const struct nla_policy ptun_key_del_nl_policy[PTUN_A_DEV_KEYCONF + 1];
+
 /* Ops table for ptun */
-extern const struct genl_ops ptun_nl_ops[4];
+extern const struct genl_ops ptun_nl_ops[11];
 
 int ptun_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info);
 int ptun_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info);
 int ptun_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info);
 int ptun_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info);
 int ptun_nl_dev_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int ptun_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_peer_set_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_peer_del_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int ptun_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_key_swap_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_key_del_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _LINUX_PTUN_GEN_H */
