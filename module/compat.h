@@ -36,4 +36,22 @@ static inline void ptun_compat_set_lltx(struct net_device *dev)
 #define ptun_genl_op genl_ops
 #endif
 
+/*
+ * get_unaligned_*() moved from asm/ to linux/ in 6.12; skb_gso_segment()
+ * has its own header since 6.4.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#include <net/gso.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/* The parsed attributes of a dump request. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define ptun_compat_dump_attrs(cb) (genl_dumpit_info(cb)->info.attrs)
+#else
+#define ptun_compat_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
+#endif
+
 #endif /* _PTUN_COMPAT_H */

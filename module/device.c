@@ -5,15 +5,11 @@
  * genetlink family.
  */
 
-#include <linux/icmp.h>
-#include <linux/icmpv6.h>
 #include <linux/if_arp.h>
-#include <linux/ip.h>
-#include <linux/ipv6.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
-#include <net/icmp.h>
+#include <net/ip.h>
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
 #include <uapi/linux/ptun.h>
@@ -21,6 +17,9 @@
 #include "compat.h"
 #include "device.h"
 #include "netlink.h"
+#include "peer.h"
+#include "proto.h"
+#include "socket.h"
 
 /* Every ptun device of every namespace; protected by rtnl. */
 static LIST_HEAD(ptun_device_list);
@@ -32,27 +31,115 @@ bool ptun_is_ptun_dev(const struct net_device *dev)
 	return dev->rtnl_link_ops == &ptun_link_ops;
 }
 
-/*
- * No peer owns any inner destination yet, so every packet is undeliverable:
- * say so to the sender the way a route to nowhere would.
- */
-static netdev_tx_t ptun_xmit(struct sk_buff *skb, struct net_device *dev)
+static int ptun_dev_init(struct net_device *dev)
 {
-	if (skb->protocol == htons(ETH_P_IP) &&
-	    pskb_network_may_pull(skb, sizeof(struct iphdr)) &&
-	    ip_hdr(skb)->version == 4)
-		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
-	else if (skb->protocol == htons(ETH_P_IPV6) &&
-		 pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) &&
-		 ipv6_hdr(skb)->version == 6)
-		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0);
+	struct ptun_device *ptun = netdev_priv(dev);
+	int err;
 
-	DEV_STATS_INC(dev, tx_errors);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
+	ptun->drops = alloc_percpu(struct ptun_drops);
+	if (!ptun->drops)
+		return -ENOMEM;
+	err = gro_cells_init(&ptun->gro_cells, dev);
+	if (err) {
+		free_percpu(ptun->drops);
+		return err;
+	}
+	ptun_trie_init(&ptun->trie);
+	hash_init(ptun->peer_hash);
+	INIT_LIST_HEAD(&ptun->peer_list);
+	return 0;
+}
+
+/*
+ * Called once the device is down and no transmit can run: the sockets are
+ * closed (ndo_stop), so nothing on the packet path can reach the peers.
+ */
+static void ptun_dev_uninit(struct net_device *dev)
+{
+	struct ptun_device *ptun = netdev_priv(dev);
+
+	ptun_peer_remove_all(ptun);
+	ptun_trie_free(&ptun->trie);
+	gro_cells_destroy(&ptun->gro_cells);
+	free_percpu(ptun->drops);
+}
+
+static int ptun_dev_open(struct net_device *dev)
+{
+	struct ptun_device *ptun = netdev_priv(dev);
+
+	return ptun_socket_open(ptun, ptun->listen_port);
+}
+
+static int ptun_dev_stop(struct net_device *dev)
+{
+	ptun_socket_close(netdev_priv(dev));
+	return 0;
+}
+
+static int ptun_dev_change_mtu(struct net_device *dev, int mtu)
+{
+	struct ptun_device *ptun = netdev_priv(dev);
+
+	/* Any change but our own makes the MTU the user's from now on. */
+	if (!ptun->mtu_auto)
+		ptun->mtu_user = true;
+	WRITE_ONCE(dev->mtu, mtu);
+	return 0;
+}
+
+/**
+ * ptun_device_update_mtu() - follow the peers' paths unless the user chose
+ * @ptun: the device
+ *
+ * The automatic MTU is the smallest one the routes to the peers' endpoints
+ * allow (route MTU less the outer family's overhead), or the default with
+ * no endpoint known.
+ *
+ * Context: rtnl held.
+ */
+void ptun_device_update_mtu(struct ptun_device *ptun)
+{
+	struct net_device *dev = ptun->dev;
+	unsigned int mtu = 0;
+	struct ptun_peer *peer;
+
+	ASSERT_RTNL();
+	if (ptun->mtu_user || dev->reg_state != NETREG_REGISTERED)
+		return;
+	list_for_each_entry(peer, &ptun->peer_list, peer_list)
+		if (peer->auto_mtu && (!mtu || peer->auto_mtu < mtu))
+			mtu = peer->auto_mtu;
+	if (!mtu)
+		mtu = PTUN_DEFAULT_MTU;
+	mtu = clamp(mtu, dev->min_mtu, dev->max_mtu);
+	if (mtu == dev->mtu)
+		return;
+	ptun->mtu_auto = true;
+	dev_set_mtu(dev, mtu);
+	ptun->mtu_auto = false;
+}
+
+/* Sum the per-CPU drop counters. */
+void ptun_device_drops(struct ptun_device *ptun, u64 out[PTUN_DROP_MAX])
+{
+	int cpu, i;
+
+	memset(out, 0, sizeof(u64) * PTUN_DROP_MAX);
+	for_each_possible_cpu(cpu) {
+		struct ptun_drops *d = per_cpu_ptr(ptun->drops, cpu);
+
+		for (i = 0; i < PTUN_DROP_MAX; i++)
+			out[i] += READ_ONCE(d->count[i]);
+	}
 }
 
 static const struct net_device_ops ptun_netdev_ops = {
+	.ndo_init		= ptun_dev_init,
+	.ndo_uninit		= ptun_dev_uninit,
+	.ndo_open		= ptun_dev_open,
+	.ndo_stop		= ptun_dev_stop,
+	.ndo_change_mtu		= ptun_dev_change_mtu,
 	.ndo_start_xmit		= ptun_xmit,
 	.ndo_get_stats64	= dev_get_tstats64,
 };
@@ -71,6 +158,14 @@ static void ptun_setup(struct net_device *dev)
 	dev->min_mtu = PTUN_MIN_MTU;
 	dev->max_mtu = IP_MAX_MTU - PTUN_MAX_OVERHEAD;
 	dev->needs_free_netdev = true;
+	/* Outer IPv6 + UDP + ptun header in front, the tag behind. */
+	dev->needed_headroom = LL_MAX_HEADER + PTUN_MAX_OVERHEAD -
+			       PTUN_TAG_LEN;
+	dev->needed_tailroom = PTUN_TAG_LEN;
+	dev->features |= NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |
+			 NETIF_F_HIGHDMA | NETIF_F_GSO_SOFTWARE;
+	dev->hw_features |= dev->features;
+	dev->hw_enc_features |= dev->features;
 	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
 	ptun_compat_set_lltx(dev);
 	/* Keep the route on transmitted skbs: ICMP errors need it. */
@@ -168,6 +263,7 @@ static void ptun_pernet_pre_exit(struct net *net)
 	rtnl_lock();
 	list_for_each_entry(ptun, &ptun_device_list, device_list) {
 		if (ptun->creating_net == net) {
+			ptun_socket_close(ptun);
 			ptun->creating_net = NULL;
 			netif_carrier_off(ptun->dev);
 		}

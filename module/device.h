@@ -2,21 +2,62 @@
 #ifndef _PTUN_DEVICE_H
 #define _PTUN_DEVICE_H
 
+#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/types.h>
+#include <net/gro_cells.h>
 #include <net/net_namespace.h>
+#include <uapi/linux/ptun.h>
+
+#include "lookup.h"
+
+/* Why a datagram or packet was dropped (the "drops" attributes, less 1). */
+enum ptun_drop {
+	PTUN_DROP_TRUNCATED,
+	PTUN_DROP_BAD_HEADER,
+	PTUN_DROP_UNKNOWN_PEER,
+	PTUN_DROP_UNKNOWN_KEY,
+	PTUN_DROP_AUTH_FAILED,
+	PTUN_DROP_REPLAYED,
+	PTUN_DROP_TOO_OLD,
+	PTUN_DROP_BAD_SOURCE,
+	PTUN_DROP_BAD_INNER,
+	PTUN_DROP_TX_NO_KEY,
+	PTUN_DROP_TX_NO_ENDPOINT,
+	PTUN_DROP_TX_TOO_BIG,
+	PTUN_DROP_MAX,
+};
+
+struct ptun_drops {
+	unsigned long count[PTUN_DROP_MAX];
+};
+
+#define PTUN_PEER_HASH_BITS	11
 
 /**
  * struct ptun_device - private part of a ptun net_device
  * @dev: the net_device this is embedded in
  * @creating_net: namespace the device was created in, where its UDP socket
  *	lives even after the device moves to another namespace. Not
- *	refcounted: when that namespace dies, pre_exit sets it to NULL first.
- *	Written under rtnl.
+ *	refcounted: when that namespace dies, pre_exit closes the sockets and
+ *	sets it to NULL first. Written under rtnl.
  * @device_list: entry in the list of all ptun devices, protected by rtnl
- * @listen_port: UDP port in host order, 0 for the kernel's choice (rtnl)
- * @fwmark: mark put on outer datagrams, 0 for none (rtnl)
+ * @listen_port: configured UDP port in host order, 0 for the kernel's
+ *	choice (rtnl)
+ * @fwmark: mark put on outer datagrams, 0 for none (rtnl; read locklessly)
+ * @sock4: IPv4 UDP socket while up; RCU, written under rtnl
+ * @sock6: IPv6 UDP socket while up (none without IPv6); as @sock4
+ * @bound_port: the port both sockets are bound to, 0 while down (rtnl)
+ * @trie: inner prefixes to peers (rtnl; RCU readers)
+ * @peer_hash: peers by id (rtnl; RCU readers)
+ * @peer_list: peers in creation order, for dumps (rtnl)
+ * @num_peers: length of @peer_list (rtnl)
+ * @peer_gen: bumped on every change of @peer_list, for dump consistency
+ * @gro_cells: GRO for decrypted packets
+ * @drops: per-CPU drop counters by enum ptun_drop
+ * @mtu_user: the MTU was set by the user; no automatic MTU (rtnl)
+ * @mtu_auto: an automatic MTU change is in progress (rtnl)
  */
 struct ptun_device {
 	struct net_device *dev;
@@ -24,7 +65,24 @@ struct ptun_device {
 	struct list_head device_list;
 	u16 listen_port;
 	u32 fwmark;
+	struct sock __rcu *sock4;
+	struct sock __rcu *sock6;
+	u16 bound_port;
+	struct ptun_trie trie;
+	DECLARE_HASHTABLE(peer_hash, PTUN_PEER_HASH_BITS);
+	struct list_head peer_list;
+	unsigned int num_peers;
+	u32 peer_gen;
+	struct gro_cells gro_cells;
+	struct ptun_drops __percpu *drops;
+	bool mtu_user;
+	bool mtu_auto;
 };
+
+static inline void ptun_drop_inc(struct ptun_device *ptun, enum ptun_drop why)
+{
+	this_cpu_inc(ptun->drops->count[why]);
+}
 
 /*
  * Worst-case bytes added to an inner packet: outer IPv6 (40) and UDP (8)
@@ -38,6 +96,10 @@ bool ptun_is_ptun_dev(const struct net_device *dev);
 struct net_device *ptun_device_alloc(struct net *net, const char *name);
 int ptun_device_register(struct net_device *dev, struct net *creating_net);
 void ptun_device_delete(struct net_device *dev, struct list_head *head);
+void ptun_device_drops(struct ptun_device *ptun, u64 out[PTUN_DROP_MAX]);
+void ptun_device_update_mtu(struct ptun_device *ptun);
+
+netdev_tx_t ptun_xmit(struct sk_buff *skb, struct net_device *dev);
 
 int ptun_device_init(void);
 void ptun_device_uninit(void);

@@ -10,6 +10,7 @@
 #include <net/rtnetlink.h>
 #include <uapi/linux/ptun.h>
 
+#include "crypto.h"
 #include "device.h"
 #include "netlink.h"
 
@@ -17,9 +18,12 @@ static int __init ptun_init(void)
 {
 	int err;
 
-	err = ptun_device_init();
+	err = ptun_crypto_init();
 	if (err)
 		return err;
+	err = ptun_device_init();
+	if (err)
+		goto err_crypto;
 	err = ptun_nl_init();
 	if (err)
 		goto err_device;
@@ -27,6 +31,8 @@ static int __init ptun_init(void)
 
 err_device:
 	ptun_device_uninit();
+err_crypto:
+	ptun_crypto_uninit();
 	return err;
 }
 
@@ -34,7 +40,8 @@ static void __exit ptun_exit(void)
 {
 	ptun_nl_uninit();
 	ptun_device_uninit();
-	rcu_barrier();
+	/* Waits for every peer and key to be freed. */
+	ptun_crypto_uninit();
 }
 
 module_init(ptun_init);

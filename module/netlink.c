@@ -18,6 +18,8 @@
 #include "device.h"
 #include "netlink-gen.h"
 #include "netlink.h"
+#include "peer.h"
+#include "socket.h"
 
 enum ptun_nl_mcgrp {
 	PTUN_NLGRP_EVENTS,
@@ -32,14 +34,14 @@ static const struct genl_multicast_group ptun_nl_mcgrps[] = {
  * and every notification are under rtnl, so none can race the family's
  * unregistration.
  */
-static bool ptun_nl_live;
+bool ptun_nl_live;
 
 static int ptun_nl_pre_doit(const struct ptun_genl_op *ops,
 			    struct sk_buff *skb, struct genl_info *info);
 static void ptun_nl_post_doit(const struct ptun_genl_op *ops,
 			      struct sk_buff *skb, struct genl_info *info);
 
-static struct genl_family ptun_nl_family __ro_after_init = {
+struct genl_family ptun_nl_family __ro_after_init = {
 	.name		= PTUN_FAMILY_NAME,
 	.version	= PTUN_FAMILY_VERSION,
 	.netnsok	= true,
@@ -53,24 +55,32 @@ static struct genl_family ptun_nl_family __ro_after_init = {
 	.n_mcgrps	= ARRAY_SIZE(ptun_nl_mcgrps),
 };
 
-/* Find the ptun device a request names by ifindex and/or ifname. */
-static struct net_device *ptun_nl_find_dev(struct genl_info *info)
+/**
+ * ptun_nl_dev_from_attrs() - find the ptun device a request names
+ * @net: the requester's namespace
+ * @attrs: the request's attributes (ifindex and/or ifname)
+ * @extack: for the error message
+ *
+ * Context: rtnl held.
+ * Return: the device or an ERR_PTR.
+ */
+struct net_device *ptun_nl_dev_from_attrs(struct net *net,
+					  struct nlattr **attrs,
+					  struct netlink_ext_ack *extack)
 {
-	struct nlattr *ifindex = info->attrs[PTUN_A_DEV_IFINDEX];
-	struct nlattr *ifname = info->attrs[PTUN_A_DEV_IFNAME];
-	struct net *net = genl_info_net(info);
+	struct nlattr *ifindex = attrs[PTUN_A_DEV_IFINDEX];
+	struct nlattr *ifname = attrs[PTUN_A_DEV_IFNAME];
 	struct net_device *dev = NULL;
 
 	if (!ifindex && !ifname) {
-		NL_SET_ERR_MSG_MOD(info->extack,
+		NL_SET_ERR_MSG_MOD(extack,
 				   "device not named: give ifindex or ifname");
 		return ERR_PTR(-EINVAL);
 	}
 	if (ifindex) {
 		dev = __dev_get_by_index(net, nla_get_u32(ifindex));
 		if (!dev) {
-			NL_SET_ERR_MSG_ATTR(info->extack, ifindex,
-					    "no such device");
+			NL_SET_ERR_MSG_ATTR(extack, ifindex, "no such device");
 			return ERR_PTR(-ENODEV);
 		}
 	}
@@ -79,19 +89,18 @@ static struct net_device *ptun_nl_find_dev(struct genl_info *info)
 							       nla_data(ifname));
 
 		if (!by_name) {
-			NL_SET_ERR_MSG_ATTR(info->extack, ifname,
-					    "no such device");
+			NL_SET_ERR_MSG_ATTR(extack, ifname, "no such device");
 			return ERR_PTR(-ENODEV);
 		}
 		if (dev && dev != by_name) {
-			NL_SET_ERR_MSG_ATTR(info->extack, ifname,
+			NL_SET_ERR_MSG_ATTR(extack, ifname,
 					    "ifindex and ifname name different devices");
 			return ERR_PTR(-EINVAL);
 		}
 		dev = by_name;
 	}
 	if (!ptun_is_ptun_dev(dev)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, ifindex ?: ifname,
+		NL_SET_ERR_MSG_ATTR(extack, ifindex ?: ifname,
 				    "not a ptun device");
 		return ERR_PTR(-EOPNOTSUPP);
 	}
@@ -112,7 +121,8 @@ static int ptun_nl_pre_doit(const struct ptun_genl_op *ops,
 	if (ops->cmd == PTUN_CMD_DEV_NEW)
 		return 0;
 
-	dev = ptun_nl_find_dev(info);
+	dev = ptun_nl_dev_from_attrs(genl_info_net(info), info->attrs,
+				     info->extack);
 	if (IS_ERR(dev)) {
 		rtnl_unlock();
 		return PTR_ERR(dev);
@@ -127,6 +137,26 @@ static void ptun_nl_post_doit(const struct ptun_genl_op *ops,
 	rtnl_unlock();
 }
 
+static int ptun_nl_put_drops(struct sk_buff *skb, struct ptun_device *ptun)
+{
+	u64 drops[PTUN_DROP_MAX];
+	struct nlattr *nest;
+	int i;
+
+	/* Not for a device that is not registered yet (dev-new's reply). */
+	if (!ptun->drops)
+		return 0;
+	ptun_device_drops(ptun, drops);
+	nest = nla_nest_start(skb, PTUN_A_DEV_DROPS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < PTUN_DROP_MAX; i++)
+		if (nla_put_u64_64bit(skb, i + 1, drops[i], 0))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int ptun_nl_fill_dev(struct sk_buff *skb, struct net_device *dev,
 			    u32 portid, u32 seq, int flags, u8 cmd)
 {
@@ -136,16 +166,26 @@ static int ptun_nl_fill_dev(struct sk_buff *skb, struct net_device *dev,
 	hdr = genlmsg_put(skb, portid, seq, &ptun_nl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
+	/* While up, the port the sockets are bound to (the kernel's pick). */
 	if (nla_put_u32(skb, PTUN_A_DEV_IFINDEX, dev->ifindex) ||
 	    nla_put_string(skb, PTUN_A_DEV_IFNAME, dev->name) ||
-	    nla_put_u16(skb, PTUN_A_DEV_LISTEN_PORT, ptun->listen_port) ||
+	    nla_put_u16(skb, PTUN_A_DEV_LISTEN_PORT,
+			ptun->bound_port ?: ptun->listen_port) ||
 	    nla_put_u32(skb, PTUN_A_DEV_FWMARK, ptun->fwmark) ||
-	    nla_put_u32(skb, PTUN_A_DEV_MTU, dev->mtu)) {
+	    nla_put_u32(skb, PTUN_A_DEV_MTU, dev->mtu) ||
+	    ptun_nl_put_drops(skb, ptun)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
 	genlmsg_end(skb, hdr);
 	return 0;
+}
+
+/* Send a ready message to the events group of a namespace. */
+void ptun_nl_multicast(struct sk_buff *msg, struct net *net)
+{
+	genlmsg_multicast_netns(&ptun_nl_family, net, msg, 0,
+				PTUN_NLGRP_EVENTS, GFP_KERNEL);
 }
 
 /**
@@ -169,8 +209,7 @@ void ptun_nl_notify_dev(struct net_device *dev, u8 cmd)
 		nlmsg_free(msg);
 		return;
 	}
-	genlmsg_multicast_netns(&ptun_nl_family, dev_net(dev), msg, 0,
-				PTUN_NLGRP_EVENTS, GFP_KERNEL);
+	ptun_nl_multicast(msg, dev_net(dev));
 }
 
 /* Checks the policy cannot make, shared by dev-new and dev-set. */
@@ -187,23 +226,29 @@ static int ptun_nl_check_conf(struct net_device *dev, struct genl_info *info)
 }
 
 /*
- * Apply what ptun_nl_check_conf() accepted. Only changing a registered
- * device's MTU can fail (a notifier may veto it), so it goes first.
+ * Apply what ptun_nl_check_conf() accepted. Changing a registered device's
+ * MTU can fail (a notifier may veto it), and so can binding a new port while
+ * the device is up: the MTU goes first and is put back if the port fails.
  */
 static int ptun_nl_apply_conf(struct net_device *dev, struct genl_info *info)
 {
 	struct ptun_device *ptun = netdev_priv(dev);
 	struct nlattr **attrs = info->attrs;
+	unsigned int old_mtu = dev->mtu;
+	bool old_user = ptun->mtu_user;
+	struct ptun_peer *peer;
 	int err;
 
 	if (attrs[PTUN_A_DEV_MTU]) {
 		u32 mtu = nla_get_u32(attrs[PTUN_A_DEV_MTU]);
 
+		ptun->mtu_user = true;
 		if (dev->reg_state == NETREG_UNINITIALIZED) {
 			dev->mtu = mtu;
 		} else {
 			err = dev_set_mtu(dev, mtu);
 			if (err) {
+				ptun->mtu_user = old_user;
 				NL_SET_ERR_MSG_ATTR(info->extack,
 						    attrs[PTUN_A_DEV_MTU],
 						    "mtu change refused");
@@ -211,10 +256,30 @@ static int ptun_nl_apply_conf(struct net_device *dev, struct genl_info *info)
 			}
 		}
 	}
-	if (attrs[PTUN_A_DEV_LISTEN_PORT])
-		ptun->listen_port = nla_get_u16(attrs[PTUN_A_DEV_LISTEN_PORT]);
-	if (attrs[PTUN_A_DEV_FWMARK])
-		ptun->fwmark = nla_get_u32(attrs[PTUN_A_DEV_FWMARK]);
+	if (attrs[PTUN_A_DEV_LISTEN_PORT]) {
+		u16 port = nla_get_u16(attrs[PTUN_A_DEV_LISTEN_PORT]);
+
+		if (netif_running(dev) && port != ptun->listen_port) {
+			err = ptun_socket_open(ptun, port);
+			if (err) {
+				NL_SET_ERR_MSG_ATTR(info->extack,
+						    attrs[PTUN_A_DEV_LISTEN_PORT],
+						    "cannot bind the new port");
+				if (dev->mtu != old_mtu)
+					dev_set_mtu(dev, old_mtu);
+				ptun->mtu_user = old_user;
+				return err;
+			}
+		}
+		ptun->listen_port = port;
+	}
+	if (attrs[PTUN_A_DEV_FWMARK]) {
+		WRITE_ONCE(ptun->fwmark, nla_get_u32(attrs[PTUN_A_DEV_FWMARK]));
+		/* Routes to the peers may depend on the mark. */
+		if (dev->reg_state == NETREG_REGISTERED)
+			list_for_each_entry(peer, &ptun->peer_list, peer_list)
+				dst_cache_reset(&peer->dst_cache);
+	}
 	return 0;
 }
 

@@ -29,6 +29,9 @@ ip link set lo up
 
 {
 	echo "# kernel $(uname -r)"
+	# insmod does not load what the module needs (the UDP tunnel helpers).
+	deps=$(modinfo -F depends "$module" | tr , ' ')
+	[ -z "$deps" ] || modprobe -a $deps
 	if insmod "$module"; then
 		"$@"
 	else

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Peers: creation, the id hash, endpoints, keepalive and dead-peer timers,
+ * events raised from the packet path, and the two-phase death (unlink and
+ * mark removed under rtnl, free after an RCU grace period).
+ */
+
+#include <linux/hashtable.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "crypto.h"
+#include "device.h"
+#include "netlink.h"
+#include "peer.h"
+#include "send.h"
+
+/* Free a peer nobody can reach any more. Context: process. */
+static void ptun_peer_free(struct ptun_peer *peer)
+{
+	struct ptun_keyring *ring = rcu_dereference_protected(peer->keys, 1);
+
+	if (ring) {
+		ptun_key_free(ring->slot[0]);
+		ptun_key_free(ring->slot[1]);
+		kfree(ring);
+	}
+	dst_cache_destroy(&peer->dst_cache);
+	free_percpu(peer->stats);
+	kfree(peer);
+}
+
+static void ptun_peer_free_work(struct work_struct *work)
+{
+	ptun_peer_free(container_of(to_rcu_work(work), struct ptun_peer,
+				    free_work));
+}
+
+/* Drop the device's reference. Context: rtnl held. */
+static void ptun_peer_put_rtnl(struct ptun_peer *peer)
+{
+	if (refcount_dec_and_test(&peer->refcount)) {
+		INIT_RCU_WORK(&peer->free_work, ptun_peer_free_work);
+		queue_rcu_work(ptun_wq, &peer->free_work);
+	}
+}
+
+/*
+ * Drop a work item's reference. Module exit drains ptun_wq, which then must
+ * not be fed from outside (as an RCU callback would): wait here instead;
+ * only removed peers with pending events get this far.
+ */
+static void ptun_peer_put_work(struct ptun_peer *peer)
+{
+	if (refcount_dec_and_test(&peer->refcount)) {
+		synchronize_rcu();
+		ptun_peer_free(peer);
+	}
+}
+
+static void ptun_peer_event_work(struct work_struct *work)
+{
+	struct ptun_peer *peer = container_of(work, struct ptun_peer,
+					      event_work);
+
+	rtnl_lock();
+	if (!peer->removed) {
+		if (test_and_clear_bit(PTUN_EV_ENDPOINT, &peer->events))
+			ptun_nl_notify_peer(peer, PTUN_CMD_ENDPOINT_CHANGED_NTF);
+		if (test_and_clear_bit(PTUN_EV_DEAD, &peer->events))
+			ptun_nl_notify_peer(peer, PTUN_CMD_PEER_DEAD_NTF);
+		if (test_and_clear_bit(PTUN_EV_REKEY, &peer->events))
+			ptun_nl_notify_key(peer, PTUN_KEY_SLOT_PRIMARY,
+					   PTUN_CMD_REKEY_NEEDED_NTF);
+	}
+	rtnl_unlock();
+	ptun_peer_put_work(peer);
+}
+
+/**
+ * ptun_peer_raise() - report an event of the packet path
+ * @peer: the peer
+ * @ev: what happened
+ *
+ * Context: any; the report is sent later from process context.
+ */
+void ptun_peer_raise(struct ptun_peer *peer, enum ptun_peer_event ev)
+{
+	set_bit(ev, &peer->events);
+	if (!refcount_inc_not_zero(&peer->refcount))
+		return;
+	if (!queue_work(ptun_wq, &peer->event_work))
+		refcount_dec(&peer->refcount);	/* the queued work holds one */
+}
+
+static void ptun_peer_tick(struct timer_list *t)
+{
+	struct ptun_peer *peer = from_timer(peer, t, timer);
+	u32 ka = READ_ONCE(peer->keepalive);
+	u32 to = READ_ONCE(peer->keepalive_timeout) ?: 3 * ka;
+	unsigned long now = jiffies;
+	u32 interval;
+
+	if (READ_ONCE(peer->removed))
+		return;
+	if (ka && time_after_eq(now, READ_ONCE(peer->last_tx) + ka * HZ))
+		ptun_send_keepalive(peer);
+	if (to && !READ_ONCE(peer->dead) &&
+	    time_after_eq(now, READ_ONCE(peer->last_rx) + to * HZ)) {
+		WRITE_ONCE(peer->dead, true);
+		ptun_peer_raise(peer, PTUN_EV_DEAD);
+	}
+	interval = ka ?: to;
+	if (interval)
+		mod_timer(&peer->timer, jiffies + interval * HZ);
+}
+
+/**
+ * ptun_peer_create() - add a peer to a device
+ * @ptun: the device
+ * @id: our id for it, unused on the device
+ * @remote_id: its id for us
+ *
+ * Context: rtnl held.
+ * Return: the peer, linked in the device's hash and list, or an ERR_PTR.
+ */
+struct ptun_peer *ptun_peer_create(struct ptun_device *ptun, u32 id,
+				   u32 remote_id)
+{
+	struct ptun_peer *peer;
+	int err = -ENOMEM;
+
+	ASSERT_RTNL();
+	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
+	if (!peer)
+		return ERR_PTR(-ENOMEM);
+	peer->stats = netdev_alloc_pcpu_stats(struct ptun_peer_stats);
+	if (!peer->stats)
+		goto err_free;
+	err = dst_cache_init(&peer->dst_cache, GFP_KERNEL);
+	if (err)
+		goto err_free_stats;
+
+	peer->ptun = ptun;
+	peer->id = id;
+	peer->remote_id = remote_id;
+	INIT_LIST_HEAD(&peer->prefixes);
+	rwlock_init(&peer->endpoint_lock);
+	peer->last_rx = jiffies;
+	peer->last_tx = jiffies;
+	timer_setup(&peer->timer, ptun_peer_tick, 0);
+	INIT_WORK(&peer->event_work, ptun_peer_event_work);
+	refcount_set(&peer->refcount, 1);
+
+	hash_add_rcu(ptun->peer_hash, &peer->hash_node, id);
+	list_add_tail(&peer->peer_list, &ptun->peer_list);
+	ptun->num_peers++;
+	ptun->peer_gen++;
+	return peer;
+
+err_free_stats:
+	free_percpu(peer->stats);
+err_free:
+	kfree(peer);
+	return ERR_PTR(err);
+}
+
+/**
+ * ptun_peer_by_id() - find a peer by our id for it
+ * @ptun: the device
+ * @id: the id
+ *
+ * Context: rtnl or RCU read side.
+ * Return: the peer or NULL.
+ */
+struct ptun_peer *ptun_peer_by_id(struct ptun_device *ptun, u32 id)
+{
+	struct ptun_peer *peer;
+
+	hash_for_each_possible_rcu(ptun->peer_hash, peer, hash_node, id,
+				   lockdep_rtnl_is_held())
+		if (peer->id == id)
+			return peer;
+	return NULL;
+}
+
+/**
+ * ptun_peer_remove() - unlink a peer and free it after a grace period
+ * @peer: the peer
+ *
+ * Its keys are wiped when it is freed.
+ *
+ * Context: rtnl held.
+ */
+void ptun_peer_remove(struct ptun_peer *peer)
+{
+	struct ptun_device *ptun = peer->ptun;
+
+	ASSERT_RTNL();
+	WRITE_ONCE(peer->removed, true);
+	hash_del_rcu(&peer->hash_node);
+	list_del(&peer->peer_list);
+	ptun->num_peers--;
+	ptun->peer_gen++;
+	ptun_trie_remove_peer(&ptun->trie, &peer->prefixes);
+	timer_shutdown_sync(&peer->timer);
+	ptun_peer_put_rtnl(peer);
+}
+
+/*
+ * Publish a ring with @slot set to @key (may be NULL) and, if @swap, the
+ * slots exchanged; the replaced key is freed after a grace period.
+ */
+static int ptun_peer_new_ring(struct ptun_peer *peer, int slot,
+			      struct ptun_key *key, bool swap)
+{
+	struct ptun_keyring *old = rtnl_dereference(peer->keys);
+	struct ptun_key *gone = NULL;
+	struct ptun_keyring *ring;
+
+	ring = kzalloc(sizeof(*ring), GFP_KERNEL);
+	if (!ring)
+		return -ENOMEM;
+	if (old)
+		memcpy(ring->slot, old->slot, sizeof(ring->slot));
+	if (swap) {
+		swap(ring->slot[0], ring->slot[1]);
+	} else {
+		gone = ring->slot[slot];
+		ring->slot[slot] = key;
+	}
+	rcu_assign_pointer(peer->keys, ring);
+	if (old)
+		kfree_rcu(old, rcu);
+	ptun_key_free_rcu(gone);
+	return 0;
+}
+
+/**
+ * ptun_peer_set_key() - install or remove the key of a slot
+ * @peer: the peer
+ * @slot: which slot
+ * @key: the new key, or NULL to empty the slot
+ *
+ * The slot's old key is wiped after a grace period. On failure the caller
+ * still owns @key.
+ *
+ * Context: rtnl held.
+ * Return: 0 or -ENOMEM.
+ */
+int ptun_peer_set_key(struct ptun_peer *peer, enum ptun_key_slot slot,
+		      struct ptun_key *key)
+{
+	ASSERT_RTNL();
+	return ptun_peer_new_ring(peer, slot, key, false);
+}
+
+/* Exchange the primary and secondary slot. Context: rtnl held. */
+int ptun_peer_swap_keys(struct ptun_peer *peer)
+{
+	ASSERT_RTNL();
+	return ptun_peer_new_ring(peer, 0, NULL, true);
+}
+
+/* Context: rtnl held. */
+void ptun_peer_remove_all(struct ptun_device *ptun)
+{
+	struct ptun_peer *peer, *tmp;
+
+	list_for_each_entry_safe(peer, tmp, &ptun->peer_list, peer_list)
+		ptun_peer_remove(peer);
+}
+
+/**
+ * ptun_peer_set_endpoint() - move a peer
+ * @peer: the peer
+ * @ep: its new endpoint
+ *
+ * Context: any; bottom halves may be enabled.
+ */
+void ptun_peer_set_endpoint(struct ptun_peer *peer,
+			    const struct ptun_endpoint *ep)
+{
+	write_lock_bh(&peer->endpoint_lock);
+	peer->endpoint = *ep;
+	dst_cache_reset(&peer->dst_cache);
+	write_unlock_bh(&peer->endpoint_lock);
+}
+
+/**
+ * ptun_peer_set_keepalive() - set the keepalive interval and dead timeout
+ * @peer: the peer
+ * @keepalive: seconds between keepalives, 0 for none
+ * @timeout: seconds before peer-dead, 0 for three intervals
+ *
+ * Dead-peer detection starts over from now.
+ *
+ * Context: rtnl held.
+ */
+void ptun_peer_set_keepalive(struct ptun_peer *peer, u32 keepalive,
+			     u32 timeout)
+{
+	u32 interval = keepalive ?: timeout;
+
+	ASSERT_RTNL();
+	WRITE_ONCE(peer->keepalive, keepalive);
+	WRITE_ONCE(peer->keepalive_timeout, timeout);
+	WRITE_ONCE(peer->last_rx, jiffies);
+	WRITE_ONCE(peer->dead, false);
+	if (interval)
+		mod_timer(&peer->timer, jiffies + interval * HZ);
+	else
+		timer_delete(&peer->timer);
+}
+
+/* An authenticated datagram came. Context: packet path. */
+void ptun_peer_heard(struct ptun_peer *peer)
+{
+	unsigned long now = jiffies;
+
+	if (READ_ONCE(peer->last_rx) != now)
+		WRITE_ONCE(peer->last_rx, now);
+	WRITE_ONCE(peer->last_rx_real,
+		   div_u64(ktime_get_real_ns(), NSEC_PER_MSEC));
+	if (unlikely(READ_ONCE(peer->dead)))
+		WRITE_ONCE(peer->dead, false);
+}
+
+void ptun_peer_stats_read(struct ptun_peer *peer, u64 *rx_bytes,
+			  u64 *rx_packets, u64 *tx_bytes, u64 *tx_packets)
+{
+	int cpu;
+
+	*rx_bytes = *rx_packets = *tx_bytes = *tx_packets = 0;
+	for_each_possible_cpu(cpu) {
+		struct ptun_peer_stats *s = per_cpu_ptr(peer->stats, cpu);
+		u64 rb, rp, tb, tp;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			rb = u64_stats_read(&s->rx_bytes);
+			rp = u64_stats_read(&s->rx_packets);
+			tb = u64_stats_read(&s->tx_bytes);
+			tp = u64_stats_read(&s->tx_packets);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		*rx_bytes += rb;
+		*rx_packets += rp;
+		*tx_bytes += tb;
+		*tx_packets += tp;
+	}
+}

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Receive: the UDP socket's encap hook. Find the peer by the receiver id
+ * and the key by its id, open the datagram in place, then the replay window,
+ * roaming, the inner source check (cryptokey routing) and GRO. Runs in the
+ * UDP receive softirq, on whichever CPU the underlay steered the datagram to.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <net/gro_cells.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "crypto.h"
+#include "device.h"
+#include "lookup.h"
+#include "peer.h"
+#include "proto.h"
+#include "socket.h"
+
+static struct ptun_key *ptun_recv_key(struct ptun_peer *peer, u8 key_id)
+{
+	struct ptun_keyring *ring = rcu_dereference(peer->keys);
+	int i;
+
+	if (unlikely(!ring))
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(ring->slot); i++)
+		if (ring->slot[i] && ring->slot[i]->key_id == key_id)
+			return ring->slot[i];
+	return NULL;
+}
+
+/* The outer source of a datagram, and the local address it came to. */
+static void ptun_recv_endpoint(struct sk_buff *skb, struct ptun_endpoint *ep)
+{
+	struct udphdr *uh = udp_hdr(skb);
+
+	memset(ep, 0, sizeof(*ep));
+	if (ip_hdr(skb)->version == 4) {
+		ep->addr4.sin_family = AF_INET;
+		ep->addr4.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		ep->addr4.sin_port = uh->source;
+		ep->src4 = ip_hdr(skb)->daddr;
+	} else {
+		ep->addr6.sin6_family = AF_INET6;
+		ep->addr6.sin6_addr = ipv6_hdr(skb)->saddr;
+		ep->addr6.sin6_port = uh->source;
+		ep->addr6.sin6_scope_id = ipv6_iface_scope_id(&ipv6_hdr(skb)->saddr,
+							      skb->skb_iif);
+		ep->src6 = ipv6_hdr(skb)->daddr;
+	}
+}
+
+static bool ptun_endpoint_eq(const struct ptun_endpoint *a,
+			     const struct ptun_endpoint *b)
+{
+	if (a->addr.sa_family != b->addr.sa_family)
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr &&
+		       a->addr4.sin_port == b->addr4.sin_port &&
+		       a->src4 == b->src4;
+	return ipv6_addr_equal(&a->addr6.sin6_addr, &b->addr6.sin6_addr) &&
+	       a->addr6.sin6_port == b->addr6.sin6_port &&
+	       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id &&
+	       ipv6_addr_equal(&a->src6, &b->src6);
+}
+
+/*
+ * Roaming: an authenticated datagram from somewhere else moves the peer
+ * there. Reading under the lock first keeps the common case a shared lock.
+ */
+static void ptun_recv_roam(struct ptun_peer *peer, struct sk_buff *skb)
+{
+	struct ptun_endpoint ep;
+	bool same;
+
+	ptun_recv_endpoint(skb, &ep);
+	read_lock(&peer->endpoint_lock);
+	same = ptun_endpoint_eq(&peer->endpoint, &ep);
+	read_unlock(&peer->endpoint_lock);
+	if (likely(same))
+		return;
+	ptun_peer_set_endpoint(peer, &ep);
+	ptun_peer_raise(peer, PTUN_EV_ENDPOINT);
+}
+
+/*
+ * Check the decrypted payload is one whole IPv4 or IPv6 packet from an
+ * address of the peer; trim what follows it. Returns the drop reason or -1.
+ */
+static int ptun_recv_inner(struct ptun_device *ptun, struct ptun_peer *peer,
+			   struct sk_buff *skb)
+{
+	unsigned int len;
+	const void *saddr;
+	int family;
+
+	/* No IP packet is shorter than an IPv4 header. */
+	if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
+		return PTUN_DROP_BAD_INNER;
+	if (ip_hdr(skb)->version == 4) {
+		len = ntohs(ip_hdr(skb)->tot_len);
+		if (len < ip_hdr(skb)->ihl * 4u || ip_hdr(skb)->ihl < 5)
+			return PTUN_DROP_BAD_INNER;
+		family = AF_INET;
+		skb->protocol = htons(ETH_P_IP);
+	} else if (ip_hdr(skb)->version == 6) {
+		if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
+			return PTUN_DROP_BAD_INNER;
+		len = sizeof(struct ipv6hdr) +
+		      ntohs(ipv6_hdr(skb)->payload_len);
+		family = AF_INET6;
+		skb->protocol = htons(ETH_P_IPV6);
+	} else {
+		return PTUN_DROP_BAD_INNER;
+	}
+	if (len > skb->len || pskb_trim(skb, len))
+		return PTUN_DROP_BAD_INNER;
+
+	saddr = family == AF_INET ? (void *)&ip_hdr(skb)->saddr :
+				    (void *)&ipv6_hdr(skb)->saddr;
+	if (ptun_trie_lookup(&ptun->trie, family, saddr) != peer)
+		return PTUN_DROP_BAD_SOURCE;
+	return -1;
+}
+
+/**
+ * ptun_udp_recv() - the UDP encap hook of the device's sockets
+ * @sk: the socket
+ * @skb: a datagram, data at the UDP header, checksum verified
+ *
+ * Context: softirq, RCU read side.
+ * Return: 0: every datagram is consumed, delivered or dropped.
+ */
+int ptun_udp_recv(struct sock *sk, struct sk_buff *skb)
+{
+	unsigned int off = skb_transport_offset(skb) + sizeof(struct udphdr);
+	struct ptun_device *ptun = rcu_dereference_sk_user_data(sk);
+	enum ptun_replay_verdict verdict;
+	struct ptun_peer *peer;
+	struct ptun_key *key;
+	struct ptun_hdr *hdr;
+	struct net_device *dev;
+	int why = PTUN_DROP_TRUNCATED;
+	unsigned int plen;
+	u64 counter;
+
+	if (unlikely(!ptun))
+		goto drop_silent;
+	dev = ptun->dev;
+	if (unlikely(skb->len < off + PTUN_ENCAP_LEN ||
+		     !pskb_may_pull(skb, off + sizeof(*hdr))))
+		goto drop;
+	hdr = (struct ptun_hdr *)(skb->data + off);
+	why = PTUN_DROP_BAD_HEADER;
+	if (unlikely(hdr->version != PTUN_PROTO_VERSION ||
+		     hdr->type != PTUN_MSG_DATA || hdr->reserved))
+		goto drop;
+	why = PTUN_DROP_UNKNOWN_PEER;
+	peer = ptun_peer_by_id(ptun, ntohl(hdr->receiver_id));
+	if (unlikely(!peer))
+		goto drop;
+	why = PTUN_DROP_UNKNOWN_KEY;
+	key = ptun_recv_key(peer, hdr->key_id);
+	if (unlikely(!key))
+		goto drop;
+	why = PTUN_DROP_TOO_OLD;
+	counter = be64_to_cpu(hdr->counter);
+	if (unlikely(ptun_replay_too_old(&key->replay, counter)))
+		goto drop;
+
+	/* From here the skb is ours to change: start it at the header. */
+	__skb_pull(skb, off);
+	why = PTUN_DROP_AUTH_FAILED;
+	if (unlikely(ptun_crypto_open(key, skb, counter)))
+		goto drop;
+	verdict = ptun_replay_accept(&key->replay, counter);
+	if (unlikely(verdict != PTUN_REPLAY_FRESH)) {
+		why = verdict == PTUN_REPLAY_SEEN ? PTUN_DROP_REPLAYED :
+						    PTUN_DROP_TOO_OLD;
+		goto drop;
+	}
+
+	/* Authentic and fresh: it counts as heard from, and may roam. */
+	ptun_peer_heard(peer);
+	ptun_recv_roam(peer, skb);
+	plen = skb->len - PTUN_ENCAP_LEN;
+	ptun_peer_rx_add(peer, plen);
+	if (!plen) {			/* keepalive */
+		consume_skb(skb);
+		return 0;
+	}
+
+	__skb_pull(skb, sizeof(struct ptun_hdr));
+	if (unlikely(pskb_trim(skb, plen))) {
+		why = PTUN_DROP_BAD_INNER;
+		goto drop;
+	}
+	skb_reset_network_header(skb);
+	why = ptun_recv_inner(ptun, peer, skb);
+	if (unlikely(why >= 0))
+		goto drop;
+	if (unlikely(!netif_running(dev)))
+		goto drop_silent;
+
+	skb_scrub_packet(skb, !net_eq(sock_net(sk), dev_net(dev)));
+	skb_reset_mac_header(skb);
+	skb_reset_transport_header(skb);
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	/* The tag covered every byte: no checksum needs checking again. */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	skb->csum_level = ~0;
+	dev_sw_netstats_rx_add(dev, skb->len);
+	gro_cells_receive(&ptun->gro_cells, skb);
+	return 0;
+
+drop:
+	ptun_drop_inc(ptun, why);
+	DEV_STATS_INC(dev, rx_dropped);
+drop_silent:
+	kfree_skb(skb);
+	return 0;
+}

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Transmit: pick the peer by the inner destination (cryptokey routing),
+ * segment GSO packets, route to the peer's endpoint, answer packets too big
+ * for that path, seal in place with the primary key and send. All of it on
+ * the sending CPU under RCU, with no allocation but the stack's own.
+ */
+
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <net/dst.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+
+#include "compat.h"
+#include "crypto.h"
+#include "device.h"
+#include "lookup.h"
+#include "peer.h"
+#include "proto.h"
+#include "send.h"
+#include "socket.h"
+
+/* Room in front of an inner packet for everything put before it. */
+#define PTUN_HEADROOM	(sizeof(struct ptun_hdr) + 8 + 40)
+
+/*
+ * Take the next counter of the primary key, or fail when there is none or
+ * it reached its hard limit. Crossing a limit raises rekey-needed once.
+ */
+static struct ptun_key *ptun_send_key(struct ptun_peer *peer, u64 *counter)
+{
+	struct ptun_keyring *ring = rcu_dereference_bh(peer->keys);
+	struct ptun_key *key;
+	u64 n;
+
+	key = ring ? ring->slot[PTUN_KEY_SLOT_PRIMARY] : NULL;
+	if (unlikely(!key))
+		return NULL;
+	if (unlikely(atomic64_read(&key->tx_counter) >= key->hard_limit))
+		return NULL;
+	n = atomic64_inc_return(&key->tx_counter) - 1;
+	if (unlikely(n >= key->hard_limit))
+		return NULL;
+	if (unlikely(n == key->soft_limit || n + 1 == key->hard_limit))
+		ptun_peer_raise(peer, PTUN_EV_REKEY);
+	*counter = n;
+	return key;
+}
+
+/* Tell the inner sender how big a packet the path takes. */
+static void ptun_send_too_big(struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb->protocol == htons(ETH_P_IP)) {
+		if (ip_hdr(skb)->frag_off & htons(IP_DF))
+			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+				      htonl(mtu));
+	} else {
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	}
+}
+
+static bool ptun_send_fits(struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb->len <= mtu)
+		return true;
+	if (skb_is_gso(skb))
+		return skb_gso_validate_network_len(skb, mtu);
+	/* IPv4 without DF may be fragmented by the outer path. */
+	return skb->protocol == htons(ETH_P_IP) &&
+	       !(ip_hdr(skb)->frag_off & htons(IP_DF));
+}
+
+/*
+ * Seal one packet (already routed through r) and send it. Consumes the
+ * skb and the route.
+ */
+static void ptun_send_sealed(struct ptun_device *ptun, struct ptun_peer *peer,
+			     struct ptun_route *r, struct sk_buff *skb)
+{
+	unsigned int len = skb->len;
+	struct ptun_key *key;
+	struct ptun_hdr *hdr;
+	u64 counter;
+
+	key = ptun_send_key(peer, &counter);
+	if (unlikely(!key)) {
+		ptun_drop_inc(ptun, PTUN_DROP_TX_NO_KEY);
+		goto drop;
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		goto drop;
+	if (skb_cow_head(skb, PTUN_HEADROOM +
+			 LL_RESERVED_SPACE(r->dst->dev)))
+		goto drop;
+
+	hdr = skb_push(skb, sizeof(*hdr));
+	hdr->version = PTUN_PROTO_VERSION;
+	hdr->type = PTUN_MSG_DATA;
+	hdr->key_id = key->key_id;
+	hdr->reserved = 0;
+	hdr->receiver_id = htonl(peer->remote_id);
+	hdr->counter = cpu_to_be64(counter);
+	if (unlikely(ptun_crypto_seal(key, skb, counter)))
+		goto drop;
+
+	ptun_peer_tx_add(peer, len);
+	if (time_after(jiffies, READ_ONCE(peer->last_tx)))
+		WRITE_ONCE(peer->last_tx, jiffies);
+	ptun_socket_xmit(ptun, r, skb);
+	return;
+
+drop:
+	dst_release(r->dst);
+	DEV_STATS_INC(ptun->dev, tx_dropped);
+	kfree_skb(skb);
+}
+
+static void ptun_send_one(struct ptun_device *ptun, struct ptun_peer *peer,
+			  struct ptun_route *route, struct sk_buff *skb,
+			  unsigned int mtu)
+{
+	struct ptun_route r = *route;
+
+	if (unlikely(!ptun_send_fits(skb, mtu))) {
+		ptun_drop_inc(ptun, PTUN_DROP_TX_TOO_BIG);
+		ptun_send_too_big(skb, mtu);
+		DEV_STATS_INC(ptun->dev, tx_dropped);
+		kfree_skb(skb);
+		return;
+	}
+	dst_hold(r.dst);
+	/* Nothing of the inner packet's routing or conntrack goes outside. */
+	skb_scrub_packet(skb, false);
+	ptun_send_sealed(ptun, peer, &r, skb);
+}
+
+static void ptun_send_unreachable(struct net_device *dev, struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	else
+		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH,
+				0);
+	DEV_STATS_INC(dev, tx_errors);
+}
+
+netdev_tx_t ptun_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct ptun_device *ptun = netdev_priv(dev);
+	struct sk_buff *segs, *next;
+	struct ptun_peer *peer;
+	struct ptun_route r;
+	unsigned int mtu;
+	const void *daddr;
+	int family;
+
+	if (skb->protocol == htons(ETH_P_IP) &&
+	    pskb_network_may_pull(skb, sizeof(struct iphdr)) &&
+	    ip_hdr(skb)->version == 4) {
+		family = AF_INET;
+		daddr = &ip_hdr(skb)->daddr;
+	} else if (skb->protocol == htons(ETH_P_IPV6) &&
+		   pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) &&
+		   ipv6_hdr(skb)->version == 6) {
+		family = AF_INET6;
+		daddr = &ipv6_hdr(skb)->daddr;
+	} else {
+		DEV_STATS_INC(dev, tx_errors);
+		goto drop;
+	}
+
+	rcu_read_lock_bh();
+	peer = ptun_trie_lookup(&ptun->trie, family, daddr);
+	if (unlikely(!peer)) {
+		ptun_send_unreachable(dev, skb);
+		goto unlock_drop;
+	}
+	if (unlikely(ptun_socket_route(ptun, peer, &r))) {
+		ptun_drop_inc(ptun, PTUN_DROP_TX_NO_ENDPOINT);
+		ptun_send_unreachable(dev, skb);
+		goto unlock_drop;
+	}
+	mtu = dst_mtu(r.dst);
+	mtu -= r.family == AF_INET ? PTUN_OVERHEAD4 : PTUN_OVERHEAD6;
+
+	if (!skb_is_gso(skb) || !ptun_send_fits(skb, mtu)) {
+		ptun_send_one(ptun, peer, &r, skb, mtu);
+	} else {
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs)) {
+			DEV_STATS_INC(dev, tx_dropped);
+			dst_release(r.dst);
+			goto unlock_drop;
+		}
+		consume_skb(skb);
+		skb_list_walk_safe(segs, skb, next) {
+			skb_mark_not_on_list(skb);
+			ptun_send_one(ptun, peer, &r, skb, mtu);
+		}
+	}
+	dst_release(r.dst);
+	rcu_read_unlock_bh();
+	return NETDEV_TX_OK;
+
+unlock_drop:
+	rcu_read_unlock_bh();
+drop:
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+/**
+ * ptun_send_keepalive() - send an authenticated empty datagram
+ * @peer: the peer
+ *
+ * Context: timer (softirq).
+ */
+void ptun_send_keepalive(struct ptun_peer *peer)
+{
+	struct ptun_device *ptun = peer->ptun;
+	struct ptun_route r;
+	struct sk_buff *skb;
+
+	rcu_read_lock_bh();
+	if (!netif_running(ptun->dev) || ptun_socket_route(ptun, peer, &r))
+		goto out;
+	skb = alloc_skb(PTUN_HEADROOM + MAX_HEADER + PTUN_TAG_LEN, GFP_ATOMIC);
+	if (!skb) {
+		dst_release(r.dst);
+		goto out;
+	}
+	skb_reserve(skb, PTUN_HEADROOM + MAX_HEADER);
+	skb_reset_network_header(skb);
+	skb->protocol = r.family == AF_INET ? htons(ETH_P_IP) : htons(ETH_P_IPV6);
+	ptun_send_sealed(ptun, peer, &r, skb);
+out:
+	rcu_read_unlock_bh();
+}
