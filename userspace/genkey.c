@@ -15,37 +15,6 @@
 
 #include "ptun.h"
 
-#define KEY_LEN		64
-/* Four characters per started group of three bytes. */
-#define KEY_B64_LEN	(((KEY_LEN) + 2) / 3 * 4)
-
-static const char b64_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Encode @len bytes of @in into @out, which takes 4 * ((len + 2) / 3). */
-static void base64_encode(char *out, const uint8_t *in, size_t len)
-{
-	uint32_t v;
-	size_t i;
-
-	for (i = 0; i + 3 <= len; i += 3) {
-		v = (uint32_t)in[i] << 16 | in[i + 1] << 8 | in[i + 2];
-		*out++ = b64_alphabet[v >> 18];
-		*out++ = b64_alphabet[v >> 12 & 0x3f];
-		*out++ = b64_alphabet[v >> 6 & 0x3f];
-		*out++ = b64_alphabet[v & 0x3f];
-	}
-	if (i == len)
-		return;
-	v = (uint32_t)in[i] << 16;
-	if (len - i == 2)
-		v |= in[i + 1] << 8;
-	*out++ = b64_alphabet[v >> 18];
-	*out++ = b64_alphabet[v >> 12 & 0x3f];
-	*out++ = len - i == 2 ? b64_alphabet[v >> 6 & 0x3f] : '=';
-	*out = '=';
-}
-
 static int get_random(uint8_t *buf, size_t len)
 {
 	ssize_t ret;
@@ -82,8 +51,8 @@ static int write_all(int fd, const char *buf, size_t len)
 
 static int genkey_run(int argc, char *argv[])
 {
-	char text[KEY_B64_LEN + 1];
-	uint8_t key[KEY_LEN];
+	char text[PTUN_KEYFILE_B64_LEN + 1];
+	uint8_t key[PTUN_KEYFILE_LEN];
 	struct stat st;
 	int ret = 1;
 
@@ -102,8 +71,8 @@ static int genkey_run(int argc, char *argv[])
 			strerror(errno));
 		goto out;
 	}
-	base64_encode(text, key, sizeof(key));
-	text[KEY_B64_LEN] = '\n';
+	ptun_base64_encode(text, key, sizeof(key));
+	text[PTUN_KEYFILE_B64_LEN] = '\n';
 	if (write_all(STDOUT_FILENO, text, sizeof(text))) {
 		fprintf(stderr, "ptun: genkey: cannot write the key: %s\n",
 			strerror(errno));

@@ -23,25 +23,7 @@ enum link_opt {
 	NR_LINK_OPTS
 };
 
-/**
- * struct link_opt_desc - a setting of the command line and its attribute
- * @name: its word
- * @hex: the value may also be written 0x...
- * @min: smallest value
- * @max: largest value; the kernel may know a tighter bound
- * @attr: PTUN_A_DEV_*
- * @bits: width of @attr, 16 or 32
- */
-struct link_opt_desc {
-	const char *name;
-	bool hex;
-	uint32_t min;
-	uint32_t max;
-	int attr;
-	int bits;
-};
-
-static const struct link_opt_desc link_opts[NR_LINK_OPTS] = {
+static const struct ptun_opt link_opts[NR_LINK_OPTS] = {
 	[OPT_LISTEN_PORT] = {
 		.name = "listen-port", .max = UINT16_MAX,
 		.attr = PTUN_A_DEV_LISTEN_PORT, .bits = 16,
@@ -56,156 +38,64 @@ static const struct link_opt_desc link_opts[NR_LINK_OPTS] = {
 	},
 };
 
-struct link_conf {
-	bool set[NR_LINK_OPTS];
-	uint32_t val[NR_LINK_OPTS];
-};
+/* ptun_nl_put_fn: the settings given, @arg being NR_LINK_OPTS values. */
+static int put_conf(struct nl_msg *msg, const void *arg)
+{
+	return ptun_nl_put_opts(msg, link_opts, arg, NR_LINK_OPTS);
+}
 
 /*
- * Parse "[listen-port P] [fwmark M] [mtu N]" from @argv, each word at most
- * once. Return: 0, or -1 after reporting the bad word.
+ * Parse "DEV [listen-port P] [fwmark M] [mtu N]" and send @cmd.
+ * Return: 0, 1 or PTUN_EUSAGE.
  */
-static int parse_conf(int argc, char *argv[], struct link_conf *conf)
+static int link_request(uint8_t cmd, int argc, char *argv[])
 {
-	const struct link_opt_desc *desc;
-	char what[32];
-	uint32_t val;
-	int i, opt;
-
-	for (i = 0; i < argc; i += 2) {
-		for (opt = 0; opt < NR_LINK_OPTS; opt++)
-			if (!strcmp(argv[i], link_opts[opt].name))
-				break;
-		if (opt == NR_LINK_OPTS) {
-			ptun_bad_word("unknown option ", argv[i], NULL);
-			return -1;
-		}
-		desc = &link_opts[opt];
-		if (conf->set[opt]) {
-			ptun_bad_word(NULL, desc->name, " given twice");
-			return -1;
-		}
-		if (i + 1 == argc) {
-			ptun_bad_word(NULL, desc->name, " needs a value");
-			return -1;
-		}
-		if (!ptun_parse_uint(argv[i + 1], desc->hex, desc->max, &val) ||
-		    val < desc->min) {
-			snprintf(what, sizeof(what), "invalid %s ", desc->name);
-			ptun_bad_word(what, argv[i + 1], NULL);
-			return -1;
-		}
-		conf->set[opt] = true;
-		conf->val[opt] = val;
-	}
-	return 0;
-}
-
-/* Check the DEV word, which every link command takes first. */
-static int parse_dev(int argc, char *argv[], const char **dev)
-{
-	if (argc < 2) {
-		fprintf(stderr, "ptun: link %s: missing DEV\n", argv[0]);
-		return -1;
-	}
-	if (!ptun_valid_ifname(argv[1])) {
-		ptun_bad_word("invalid device name ", argv[1], NULL);
-		return -1;
-	}
-	*dev = argv[1];
-	return 0;
-}
-
-static int put_conf(struct nl_msg *msg, const struct link_conf *conf)
-{
-	const struct link_opt_desc *desc;
-	int opt, err;
-
-	for (opt = 0; opt < NR_LINK_OPTS; opt++) {
-		if (!conf->set[opt])
-			continue;
-		desc = &link_opts[opt];
-		if (desc->bits == 16)
-			err = nla_put_u16(msg, desc->attr, conf->val[opt]);
-		else
-			err = nla_put_u32(msg, desc->attr, conf->val[opt]);
-		if (err < 0)
-			return err;
-	}
-	return 0;
-}
-
-/* Send @cmd for @dev with the settings in @conf. Return: 0 or 1. */
-static int link_request(uint8_t cmd, const char *verb, const char *dev,
-			const struct link_conf *conf)
-{
-	struct nl_msg *msg = NULL;
-	struct ptun_nl nl;
+	struct ptun_optval vals[NR_LINK_OPTS] = { 0 };
 	char what[64];
-	int ret = 1;
-
-	snprintf(what, sizeof(what), "link %s %s", verb, dev);
-	if (ptun_nl_open(&nl))
-		return 1;
-	msg = ptun_nl_msg(&nl, cmd, 0);
-	if (!msg || nla_put_string(msg, PTUN_A_DEV_IFNAME, dev) < 0 ||
-	    put_conf(msg, conf) < 0) {
-		fprintf(stderr, "ptun: %s: cannot build the request\n", what);
-		goto out;
-	}
-	if (ptun_nl_talk(&nl, msg, NULL, NULL, what) >= 0)
-		ret = 0;
-out:
-	nlmsg_free(msg);
-	ptun_nl_close(&nl);
-	return ret;
-}
-
-static int link_add(int argc, char *argv[])
-{
-	struct link_conf conf = { 0 };
 	const char *dev;
+	struct ptun_nl_req req = {
+		.cmd = cmd, .put = put_conf, .arg = vals, .what = what,
+	};
+	int ret;
 
-	if (parse_dev(argc, argv, &dev) ||
-	    parse_conf(argc - 2, argv + 2, &conf))
-		return PTUN_EUSAGE;
-	return link_request(PTUN_CMD_DEV_NEW, "add", dev, &conf);
-}
-
-static int link_del(int argc, char *argv[])
-{
-	struct link_conf conf = { 0 };
-	const char *dev;
-
-	if (parse_dev(argc, argv, &dev))
-		return PTUN_EUSAGE;
-	if (argc > 2) {
+	snprintf(what, sizeof(what), "link %s", argv[0]);
+	ret = ptun_parse_dev(what, argc, argv, &dev);
+	if (ret)
+		return ret;
+	if (cmd == PTUN_CMD_DEV_DEL && argc > 2) {
 		ptun_bad_word("unexpected argument ", argv[2], NULL);
 		return PTUN_EUSAGE;
 	}
-	return link_request(PTUN_CMD_DEV_DEL, "del", dev, &conf);
-}
-
-static int link_set(int argc, char *argv[])
-{
-	struct link_conf conf = { 0 };
-	const char *dev;
-
-	if (parse_dev(argc, argv, &dev) ||
-	    parse_conf(argc - 2, argv + 2, &conf))
-		return PTUN_EUSAGE;
-	if (argc == 2) {
+	ret = ptun_parse_opts(what, argc - 2, argv + 2, link_opts,
+			      NR_LINK_OPTS, vals);
+	if (ret)
+		return ret;
+	if (cmd == PTUN_CMD_DEV_SET && argc == 2) {
 		fprintf(stderr,
 			"ptun: link set: nothing to set (give listen-port, fwmark or mtu)\n");
 		return PTUN_EUSAGE;
 	}
-	return link_request(PTUN_CMD_DEV_SET, "set", dev, &conf);
+	snprintf(what, sizeof(what), "link %s %s", argv[0], dev);
+	req.dev = dev;
+	return ptun_nl_request(&req) ? 1 : 0;
 }
 
-static const struct {
-	const char *name;
-	int (*run)(int argc, char *argv[]);
-} link_cmds[] = {
+static int link_add(int argc, char *argv[])
+{
+	return link_request(PTUN_CMD_DEV_NEW, argc, argv);
+}
+
+static int link_del(int argc, char *argv[])
+{
+	return link_request(PTUN_CMD_DEV_DEL, argc, argv);
+}
+
+static int link_set(int argc, char *argv[])
+{
+	return link_request(PTUN_CMD_DEV_SET, argc, argv);
+}
+
+static const struct ptun_subcmd link_cmds[] = {
 	{ "add", link_add },
 	{ "del", link_del },
 	{ "set", link_set },
@@ -213,17 +103,8 @@ static const struct {
 
 static int link_run(int argc, char *argv[])
 {
-	size_t i;
-
-	if (argc < 2) {
-		fprintf(stderr, "ptun: link: missing add, del or set\n");
-		return PTUN_EUSAGE;
-	}
-	for (i = 0; i < sizeof(link_cmds) / sizeof(link_cmds[0]); i++)
-		if (!strcmp(argv[1], link_cmds[i].name))
-			return link_cmds[i].run(argc - 1, argv + 1);
-	ptun_bad_word("unknown link command ", argv[1], NULL);
-	return PTUN_EUSAGE;
+	return ptun_run_subcmd("link", link_cmds, ARRAY_SIZE(link_cmds), argc,
+			       argv);
 }
 
 const struct ptun_cmd ptun_link_cmd = {

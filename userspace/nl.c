@@ -17,6 +17,7 @@
 #include <netlink/genl/ctrl.h>
 
 #include "nl.h"
+#include "ptun.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK		270
@@ -219,14 +220,19 @@ void ptun_nl_close(struct ptun_nl *nl)
  * @nl: the socket
  * @cmd: PTUN_CMD_*
  * @flags: extra netlink flags, such as NLM_F_DUMP
+ * @size: room for attributes, in bytes, or 0 for libnl's default (a page)
  *
  * Return: the message (free it with nlmsg_free()), or NULL if out of memory.
  */
-struct nl_msg *ptun_nl_msg(const struct ptun_nl *nl, uint8_t cmd, int flags)
+struct nl_msg *ptun_nl_msg(const struct ptun_nl *nl, uint8_t cmd, int flags,
+			   size_t size)
 {
 	struct nl_msg *msg;
 
-	msg = nlmsg_alloc();
+	if (size)
+		msg = nlmsg_alloc_size(NLMSG_SPACE(GENL_HDRLEN) + size);
+	else
+		msg = nlmsg_alloc();
 	if (!msg)
 		return NULL;
 	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags,
@@ -238,21 +244,25 @@ struct nl_msg *ptun_nl_msg(const struct ptun_nl *nl, uint8_t cmd, int flags)
 }
 
 /**
- * ptun_nl_talk() - send a request and read its replies to the end
+ * ptun_nl_talk_quiet() - send a request and read its replies to the end
  * @nl: the socket
  * @msg: the request, left to the caller to free
  * @fn: called for each reply message; may be NULL
  * @arg: passed to @fn
  * @what: what the request does, to start the error message ("link add x")
+ * @quiet: an errno the caller handles itself, or 0
  *
- * A kernel error is reported as "ptun: @what: <strerror> (<extack message>)".
+ * A kernel error other than @quiet is reported as
+ * "ptun: @what: <strerror> (<extack message>)".
  *
  * Return: 0 on success; PTUN_NL_DUMP_INTR if a dump saw its object list
  * change, in which case what @fn got may be inconsistent and the dump should
- * be redone; -1 after reporting an error on stderr.
+ * be redone; PTUN_NL_QUIET if the kernel refused with @quiet; -1 after
+ * reporting an error on stderr.
  */
-int ptun_nl_talk(struct ptun_nl *nl, struct nl_msg *msg, ptun_nl_reply_fn fn,
-		 void *arg, const char *what)
+int ptun_nl_talk_quiet(struct ptun_nl *nl, struct nl_msg *msg,
+		       ptun_nl_reply_fn fn, void *arg, const char *what,
+		       int quiet)
 {
 	struct req req = { .fn = fn, .arg = arg, .ext_off = -1 };
 	struct nl_cb *cb;
@@ -294,6 +304,8 @@ int ptun_nl_talk(struct ptun_nl *nl, struct nl_msg *msg, ptun_nl_reply_fn fn,
 
 	if (req.failed) {
 		ret = -1;
+	} else if (req.error && req.error == quiet) {
+		ret = PTUN_NL_QUIET;
 	} else if (req.error) {
 		if (req.ext_msg[0])
 			fprintf(stderr, "ptun: %s: %s (%s)\n", what,
@@ -308,4 +320,87 @@ int ptun_nl_talk(struct ptun_nl *nl, struct nl_msg *msg, ptun_nl_reply_fn fn,
 out:
 	nl_cb_put(cb);
 	return ret;
+}
+
+/* ptun_nl_talk_quiet() that reports every error. */
+int ptun_nl_talk(struct ptun_nl *nl, struct nl_msg *msg, ptun_nl_reply_fn fn,
+		 void *arg, const char *what)
+{
+	return ptun_nl_talk_quiet(nl, msg, fn, arg, what, 0);
+}
+
+/**
+ * ptun_nl_request() - open a socket, send one request, wait for its ACK
+ * @req: the request
+ *
+ * Return: 0, or -1 after reporting the error on stderr.
+ */
+int ptun_nl_request(const struct ptun_nl_req *req)
+{
+	struct nl_msg *msg;
+	struct ptun_nl nl;
+	size_t size = 0;
+	int ret = -1;
+
+	/* Room for @put's attributes after the device's name. */
+	if (req->size)
+		size = nla_total_size(PTUN_IFNAME_MAX_LEN + 1) + req->size;
+	if (ptun_nl_open(&nl))
+		return -1;
+	msg = ptun_nl_msg(&nl, req->cmd, 0, size);
+	if (!msg || nla_put_string(msg, PTUN_A_DEV_IFNAME, req->dev) < 0 ||
+	    (req->put && req->put(msg, req->arg) < 0)) {
+		fprintf(stderr, "ptun: %s: cannot build the request\n",
+			req->what);
+		goto out;
+	}
+	if (ptun_nl_talk(&nl, msg, NULL, NULL, req->what) >= 0)
+		ret = 0;
+out:
+	/* libnl sends from this buffer and keeps no other copy. */
+	if (msg && req->secret)
+		explicit_bzero(nlmsg_hdr(msg), nlmsg_get_max_size(msg));
+	nlmsg_free(msg);
+	ptun_nl_close(&nl);
+	return ret;
+}
+
+/**
+ * ptun_nl_put_opts() - add the options given that have an attribute
+ * @msg: the request
+ * @opts: the options
+ * @vals: what the command line gave for each
+ * @nr: number of @opts
+ *
+ * Return: 0, or a negative libnl error if @msg has no room.
+ */
+int ptun_nl_put_opts(struct nl_msg *msg, const struct ptun_opt *opts,
+		     const struct ptun_optval *vals, size_t nr)
+{
+	uint64_t v;
+	size_t i;
+	int err;
+
+	for (i = 0; i < nr; i++) {
+		if (!vals[i].set || !opts[i].attr)
+			continue;
+		v = vals[i].num;
+		switch (opts[i].bits) {
+		case 8:
+			err = nla_put_u8(msg, opts[i].attr, v);
+			break;
+		case 16:
+			err = nla_put_u16(msg, opts[i].attr, v);
+			break;
+		case 32:
+			err = nla_put_u32(msg, opts[i].attr, v);
+			break;
+		default:
+			err = nla_put_u64(msg, opts[i].attr, v);
+			break;
+		}
+		if (err < 0)
+			return err;
+	}
+	return 0;
 }

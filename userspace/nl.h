@@ -7,6 +7,8 @@
 #ifndef _PTUN_NL_H
 #define _PTUN_NL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <netlink/attr.h>
@@ -16,6 +18,8 @@
 
 /* ptun_nl_talk() result: the dump raced a change and should be redone. */
 #define PTUN_NL_DUMP_INTR	1
+/* ptun_nl_talk_quiet() result: the kernel refused with the errno given. */
+#define PTUN_NL_QUIET		2
 
 /**
  * struct ptun_nl - a generic netlink socket bound to the ptun family
@@ -35,10 +39,56 @@ struct ptun_nl {
  */
 typedef int (*ptun_nl_reply_fn)(struct nl_msg *msg, void *arg);
 
+/**
+ * typedef ptun_nl_put_fn - adds a request's attributes after the device's
+ *
+ * Return: 0, or a negative libnl error if @msg has no room.
+ */
+typedef int (*ptun_nl_put_fn)(struct nl_msg *msg, const void *arg);
+
+/**
+ * struct ptun_nl_req - a request about one device that only wants an ACK
+ * @cmd: PTUN_CMD_*
+ * @dev: the device, sent as PTUN_A_DEV_IFNAME
+ * @put: adds the other attributes, or NULL
+ * @arg: passed to @put
+ * @size: how many bytes @put may add at most, or 0 for "a few"
+ * @secret: the attributes hold key material: wipe the message after use
+ * @what: what the request does, to start error messages ("peer add x 1")
+ */
+struct ptun_nl_req {
+	uint8_t cmd;
+	const char *dev;
+	ptun_nl_put_fn put;
+	const void *arg;
+	size_t size;
+	bool secret;
+	const char *what;
+};
+
+/*
+ * Start a nest with NLA_F_NESTED set, which the kernel's strict validation
+ * of a new family's requests insists on.
+ */
+static inline struct nlattr *ptun_nest_start(struct nl_msg *msg, int type)
+{
+	return nla_nest_start(msg, NLA_F_NESTED | type);
+}
+
 int ptun_nl_open(struct ptun_nl *nl);
 void ptun_nl_close(struct ptun_nl *nl);
-struct nl_msg *ptun_nl_msg(const struct ptun_nl *nl, uint8_t cmd, int flags);
+struct nl_msg *ptun_nl_msg(const struct ptun_nl *nl, uint8_t cmd, int flags,
+			   size_t size);
 int ptun_nl_talk(struct ptun_nl *nl, struct nl_msg *msg, ptun_nl_reply_fn fn,
 		 void *arg, const char *what);
+int ptun_nl_talk_quiet(struct ptun_nl *nl, struct nl_msg *msg,
+		       ptun_nl_reply_fn fn, void *arg, const char *what,
+		       int quiet);
+int ptun_nl_request(const struct ptun_nl_req *req);
+
+struct ptun_opt;
+struct ptun_optval;
+int ptun_nl_put_opts(struct nl_msg *msg, const struct ptun_opt *opts,
+		     const struct ptun_optval *vals, size_t nr);
 
 #endif /* _PTUN_NL_H */

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ptun - configure ptun tunnel devices through the "ptun" generic netlink
- * family. This file holds the command table, the help and the checks of
- * command-line words shared by the commands.
+ * family. This file holds the command table and the help; args.c checks
+ * the words of the command line that the commands share.
  */
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <linux/ptun.h>
 
 #include "ptun.h"
 
@@ -26,11 +24,13 @@ static const struct ptun_cmd help_cmd = {
 static const struct ptun_cmd *const cmds[] = {
 	&ptun_genkey_cmd,
 	&ptun_link_cmd,
+	&ptun_peer_cmd,
+	&ptun_key_cmd,
 	&ptun_show_cmd,
 	&help_cmd,
 };
 
-#define NR_CMDS		(sizeof(cmds) / sizeof(cmds[0]))
+#define NR_CMDS		ARRAY_SIZE(cmds)
 
 static bool is_help(const char *word)
 {
@@ -103,91 +103,6 @@ static int help_run(int argc, char *argv[])
 	}
 	cmd_usage(stdout, cmd);
 	return 0;
-}
-
-/**
- * ptun_bad_word() - report a wrong word of the command line
- * @before: text before the word, or NULL
- * @word: the word, printed in double quotes with control characters,
- *	quotes and backslashes escaped, so the message stays on one line
- * @after: text after the word, or NULL
- */
-void ptun_bad_word(const char *before, const char *word, const char *after)
-{
-	const unsigned char *c;
-
-	fprintf(stderr, "ptun: %s\"", before ?: "");
-	for (c = (const unsigned char *)word; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(stderr, "\\%c", *c);
-		else if (*c < 0x20 || *c == 0x7f)
-			fprintf(stderr, "\\x%02x", *c);
-		else
-			fputc(*c, stderr);
-	}
-	fprintf(stderr, "\"%s\n", after ?: "");
-}
-
-/**
- * ptun_parse_uint() - parse a number of the command line
- * @s: the word
- * @hex: also accept hexadecimal with a "0x" prefix
- * @max: the largest value accepted
- * @out: the value, set only on success
- *
- * Only digits are accepted: no sign, no blanks, no empty word.
- *
- * Return: whether @s is such a number no larger than @max.
- */
-bool ptun_parse_uint(const char *s, bool hex, uint32_t max, uint32_t *out)
-{
-	unsigned int base = 10;
-	uint64_t val = 0;
-	unsigned int digit;
-
-	if (hex && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digit = *s - '0';
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			digit = *s - 'a' + 10;
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			digit = *s - 'A' + 10;
-		else
-			return false;
-		/* val <= max < 2^32 before this, so it cannot overflow. */
-		val = val * base + digit;
-		if (val > max)
-			return false;
-	}
-	*out = val;
-	return true;
-}
-
-/**
- * ptun_valid_ifname() - whether the kernel could name a device so
- * @name: the word
- *
- * Return: whether @name has 1 to PTUN_IFNAME_MAX_LEN characters, is not
- * "." or "..", and holds no '/', ':' or whitespace (the kernel's rules).
- */
-bool ptun_valid_ifname(const char *name)
-{
-	const char *c;
-
-	if (!*name || strlen(name) > PTUN_IFNAME_MAX_LEN)
-		return false;
-	if (!strcmp(name, ".") || !strcmp(name, ".."))
-		return false;
-	for (c = name; *c; c++)
-		if (strchr("/: \t\n\v\f\r", *c))
-			return false;
-	return true;
 }
 
 int main(int argc, char *argv[])

@@ -1,39 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ptun show [DEV] [--json]: print the ptun devices. The replies are first
- * collected into a list of struct show_dev, so an interrupted dump can be
- * redone from scratch, then printed by one of two separate printers: the
- * human one (wg-like blocks) and the JSON one (one document, stable keys).
- * A new field goes into struct show_dev, dev_parse() and both printers.
+ * ptun show [DEV] [--json]: print the ptun devices and their peers. The
+ * devices come from a PTUN_CMD_DEV_GET dump (or a get of DEV), then each
+ * device's peers from a PTUN_CMD_PEER_GET dump, one message per peer over
+ * as many datagrams as it takes. Everything is collected into a struct
+ * show_list first, so an interrupted dump can be redone from scratch, then
+ * printed by one of two separate printers: the human one (show_text.c) and
+ * the JSON one (show_json.c).
  */
 
-#include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <linux/ptun.h>
+#include <sys/socket.h>
 
 #include "nl.h"
-#include "ptun.h"
+#include "show.h"
 
 /* A dump that keeps racing changes is retried this many times in all. */
 #define SHOW_DUMP_TRIES	5
 
-struct show_dev {
-	char ifname[PTUN_IFNAME_MAX_LEN + 1];
-	uint32_t ifindex;
-	uint16_t listen_port;
-	uint32_t fwmark;
-	uint32_t mtu;
+const struct show_drop_name show_drop_names[PTUN_A_DROPS_MAX + 1] = {
+	[PTUN_A_DROPS_TRUNCATED]	= { "truncated", "truncated" },
+	[PTUN_A_DROPS_BAD_HEADER]	= { "bad_header", "bad header" },
+	[PTUN_A_DROPS_UNKNOWN_PEER]	= { "unknown_peer", "unknown peer" },
+	[PTUN_A_DROPS_UNKNOWN_KEY]	= { "unknown_key", "unknown key" },
+	[PTUN_A_DROPS_AUTH_FAILED]	= { "auth_failed", "auth failed" },
+	[PTUN_A_DROPS_REPLAYED]		= { "replayed", "replayed" },
+	[PTUN_A_DROPS_TOO_OLD]		= { "too_old", "too old" },
+	[PTUN_A_DROPS_BAD_SOURCE]	= { "bad_source", "bad source" },
+	[PTUN_A_DROPS_BAD_INNER]	= { "bad_inner", "bad inner" },
+	[PTUN_A_DROPS_TX_NO_KEY]	= { "tx_no_key", "tx no key" },
+	[PTUN_A_DROPS_TX_NO_ENDPOINT]	= {
+		"tx_no_endpoint", "tx no endpoint",
+	},
+	[PTUN_A_DROPS_TX_TOO_BIG]	= { "tx_too_big", "tx too big" },
 };
 
-struct show_list {
-	struct show_dev *devs;
-	size_t len;
-	size_t cap;
-};
-
-/* The attributes of a PTUN_CMD_DEV_GET reply; all of them are required. */
+/*
+ * The attributes of the replies. Of a device, all but drops are required;
+ * of a peer, only the id. Unknown attributes (a newer module) are ignored.
+ */
 static const struct nla_policy dev_policy[PTUN_A_DEV_MAX + 1] = {
 	[PTUN_A_DEV_IFINDEX]	 = { .type = NLA_U32 },
 	[PTUN_A_DEV_IFNAME]	 = { .type = NLA_STRING,
@@ -41,10 +48,122 @@ static const struct nla_policy dev_policy[PTUN_A_DEV_MAX + 1] = {
 	[PTUN_A_DEV_LISTEN_PORT] = { .type = NLA_U16 },
 	[PTUN_A_DEV_FWMARK]	 = { .type = NLA_U32 },
 	[PTUN_A_DEV_MTU]	 = { .type = NLA_U32 },
+	[PTUN_A_DEV_PEER]	 = { .type = NLA_NESTED },
+	[PTUN_A_DEV_DROPS]	 = { .type = NLA_NESTED },
 };
+
+static const struct nla_policy drops_policy[PTUN_A_DROPS_MAX + 1] = {
+	[1 ... PTUN_A_DROPS_MAX] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy peer_policy[PTUN_A_PEER_MAX + 1] = {
+	[PTUN_A_PEER_ID]		= { .type = NLA_U32 },
+	[PTUN_A_PEER_REMOTE_ID]		= { .type = NLA_U32 },
+	[PTUN_A_PEER_ENDPOINT_IPV4]	= { .type = NLA_U32 },
+	[PTUN_A_PEER_ENDPOINT_IPV6]	= { .minlen = 16 },
+	[PTUN_A_PEER_ENDPOINT_PORT]	= { .type = NLA_U16 },
+	[PTUN_A_PEER_ALLOWED_IP]	= { .type = NLA_NESTED },
+	[PTUN_A_PEER_KEEPALIVE]		= { .type = NLA_U32 },
+	[PTUN_A_PEER_KEEPALIVE_TIMEOUT]	= { .type = NLA_U32 },
+	[PTUN_A_PEER_RX_BYTES]		= { .type = NLA_U64 },
+	[PTUN_A_PEER_RX_PACKETS]	= { .type = NLA_U64 },
+	[PTUN_A_PEER_TX_BYTES]		= { .type = NLA_U64 },
+	[PTUN_A_PEER_TX_PACKETS]	= { .type = NLA_U64 },
+	[PTUN_A_PEER_LAST_RX]		= { .type = NLA_U64 },
+	[PTUN_A_PEER_DEAD]		= { .type = NLA_FLAG },
+	[PTUN_A_PEER_KEY]		= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy allowed_ip_policy[PTUN_A_ALLOWED_IP_MAX + 1] = {
+	[PTUN_A_ALLOWED_IP_FAMILY]	= { .type = NLA_U16 },
+	[PTUN_A_ALLOWED_IP_ADDR]	= { .minlen = 4 },
+	[PTUN_A_ALLOWED_IP_CIDR]	= { .type = NLA_U8 },
+};
+
+static const struct nla_policy key_policy[PTUN_A_KEYCONF_MAX + 1] = {
+	[PTUN_A_KEYCONF_PEER_ID]	= { .type = NLA_U32 },
+	[PTUN_A_KEYCONF_SLOT]		= { .type = NLA_U32 },
+	[PTUN_A_KEYCONF_KEY_ID]		= { .type = NLA_U8 },
+	[PTUN_A_KEYCONF_CIPHER]		= { .type = NLA_U32 },
+	[PTUN_A_KEYCONF_SOFT_LIMIT]	= { .type = NLA_U64 },
+	[PTUN_A_KEYCONF_HARD_LIMIT]	= { .type = NLA_U64 },
+	[PTUN_A_KEYCONF_TX_PACKETS]	= { .type = NLA_U64 },
+};
+
+/**
+ * show_enum_name() - the name of a value of one of the family's enums
+ * @names: its names, NULL-terminated
+ * @val: the value
+ *
+ * Return: the name, or NULL for a value this tool does not know.
+ */
+const char *show_enum_name(const char *const *names, uint64_t val)
+{
+	uint64_t i;
+
+	for (i = 0; names[i]; i++)
+		if (i == val)
+			return names[i];
+	return NULL;
+}
+
+/*
+ * Make room for one more element in @arr, which holds @len of @size bytes
+ * and has room for *@cap. Return: the array, maybe moved, or NULL (then
+ * @arr is untouched) after reporting that memory ran out.
+ */
+static void *grow(void *arr, size_t *cap, size_t len, size_t size)
+{
+	size_t new_cap;
+	void *p;
+
+	if (len < *cap)
+		return arr;
+	new_cap = *cap ? 2 * *cap : 8;
+	p = reallocarray(arr, new_cap, size);
+	if (!p) {
+		fprintf(stderr, "ptun: out of memory\n");
+		return NULL;
+	}
+	*cap = new_cap;
+	return p;
+}
+
+/*
+ * Copy the number attributes of @tb, whose types @policy gives, into
+ * @num. Return: a bit for every attribute present, numbers or not.
+ */
+static uint32_t get_nums(struct nlattr **tb, const struct nla_policy *policy,
+			 int max, uint64_t *num)
+{
+	uint32_t has = 0;
+	int attr;
+
+	for (attr = 1; attr <= max; attr++) {
+		if (!tb[attr])
+			continue;
+		has |= 1u << attr;
+		switch (policy[attr].type) {
+		case NLA_U8:
+			num[attr] = nla_get_u8(tb[attr]);
+			break;
+		case NLA_U16:
+			num[attr] = nla_get_u16(tb[attr]);
+			break;
+		case NLA_U32:
+			num[attr] = nla_get_u32(tb[attr]);
+			break;
+		case NLA_U64:
+			num[attr] = nla_get_u64(tb[attr]);
+			break;
+		}
+	}
+	return has;
+}
 
 static int dev_parse(struct nl_msg *msg, struct show_dev *dev)
 {
+	struct nlattr *drops[PTUN_A_DROPS_MAX + 1];
 	struct nlattr *tb[PTUN_A_DEV_MAX + 1];
 	int attr;
 
@@ -60,6 +179,12 @@ static int dev_parse(struct nl_msg *msg, struct show_dev *dev)
 	dev->listen_port = nla_get_u16(tb[PTUN_A_DEV_LISTEN_PORT]);
 	dev->fwmark = nla_get_u32(tb[PTUN_A_DEV_FWMARK]);
 	dev->mtu = nla_get_u32(tb[PTUN_A_DEV_MTU]);
+	if (tb[PTUN_A_DEV_DROPS]) {
+		if (nla_parse_nested(drops, PTUN_A_DROPS_MAX,
+				     tb[PTUN_A_DEV_DROPS], drops_policy) < 0)
+			return -1;
+		get_nums(drops, drops_policy, PTUN_A_DROPS_MAX, dev->drops);
+	}
 	return 0;
 }
 
@@ -69,21 +194,14 @@ static int dev_reply(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct show_list *list = arg;
 	struct show_dev *devs;
-	size_t cap;
 
 	if (!genlmsg_valid_hdr(nlh, 0) ||
 	    genlmsg_hdr(nlh)->cmd != PTUN_CMD_DEV_GET)
 		return 0;
-	if (list->len == list->cap) {
-		cap = list->cap ? 2 * list->cap : 8;
-		devs = realloc(list->devs, cap * sizeof(*devs));
-		if (!devs) {
-			fprintf(stderr, "ptun: out of memory\n");
-			return -1;
-		}
-		list->devs = devs;
-		list->cap = cap;
-	}
+	devs = grow(list->devs, &list->cap, list->len, sizeof(*devs));
+	if (!devs)
+		return -1;
+	list->devs = devs;
 	if (dev_parse(msg, &list->devs[list->len])) {
 		fprintf(stderr,
 			"ptun: show: malformed device in the kernel's reply\n");
@@ -93,147 +211,273 @@ static int dev_reply(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
-static void print_human(const struct show_list *list)
+static int prefix_parse(struct nlattr *nest, struct ptun_prefix *prefix)
 {
-	const struct show_dev *dev;
-	size_t i;
+	struct nlattr *tb[PTUN_A_ALLOWED_IP_MAX + 1];
+	struct ptun_addr *addr = &prefix->addr;
 
-	for (i = 0; i < list->len; i++) {
-		dev = &list->devs[i];
-		if (i)
-			putchar('\n');
-		printf("interface: %s\n", dev->ifname);
-		printf("  ifindex: %u\n", dev->ifindex);
-		if (dev->listen_port)
-			printf("  listen port: %u\n", dev->listen_port);
-		else
-			printf("  listen port: (auto)\n");
-		if (dev->fwmark)
-			printf("  fwmark: 0x%x\n", dev->fwmark);
-		else
-			printf("  fwmark: off\n");
-		printf("  mtu: %u\n", dev->mtu);
-	}
+	if (nla_parse_nested(tb, PTUN_A_ALLOWED_IP_MAX, nest,
+			     allowed_ip_policy) < 0 ||
+	    !tb[PTUN_A_ALLOWED_IP_FAMILY] || !tb[PTUN_A_ALLOWED_IP_ADDR] ||
+	    !tb[PTUN_A_ALLOWED_IP_CIDR])
+		return -1;
+	memset(prefix, 0, sizeof(*prefix));
+	addr->family = nla_get_u16(tb[PTUN_A_ALLOWED_IP_FAMILY]);
+	prefix->cidr = nla_get_u8(tb[PTUN_A_ALLOWED_IP_CIDR]);
+	if ((addr->family != AF_INET && addr->family != AF_INET6) ||
+	    nla_len(tb[PTUN_A_ALLOWED_IP_ADDR]) != (int)ptun_addr_len(addr) ||
+	    prefix->cidr > ptun_addr_len(addr) * 8)
+		return -1;
+	memcpy(addr->bytes, nla_data(tb[PTUN_A_ALLOWED_IP_ADDR]),
+	       ptun_addr_len(addr));
+	return 0;
 }
 
-/* Length of the well-formed UTF-8 sequence @s starts with, or 0. */
-static size_t utf8_len(const unsigned char *s)
+static int key_parse(struct nlattr *nest, struct show_key *key)
 {
-	uint32_t cp;
-	size_t len, i;
+	struct nlattr *tb[PTUN_A_KEYCONF_MAX + 1];
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	/* A NUL is no continuation byte: this stops at the end. */
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	if (nla_parse_nested(tb, PTUN_A_KEYCONF_MAX, nest, key_policy) < 0)
+		return -1;
+	memset(key, 0, sizeof(*key));
+	key->has = get_nums(tb, key_policy, PTUN_A_KEYCONF_MAX, key->num);
+	return 0;
+}
+
+/* An endpoint is an address of either family and a port. */
+static void endpoint_parse(struct nlattr **tb, struct show_peer *peer)
+{
+	struct ptun_endpoint *ep = &peer->endpoint;
+	struct nlattr *addr;
+
+	addr = tb[PTUN_A_PEER_ENDPOINT_IPV4] ?: tb[PTUN_A_PEER_ENDPOINT_IPV6];
+	if (!addr || !tb[PTUN_A_PEER_ENDPOINT_PORT])
+		return;
+	ep->addr.family = tb[PTUN_A_PEER_ENDPOINT_IPV4] ? AF_INET : AF_INET6;
+	memcpy(ep->addr.bytes, nla_data(addr), ptun_addr_len(&ep->addr));
+	ep->port = nla_get_u16(tb[PTUN_A_PEER_ENDPOINT_PORT]);
+	peer->has_endpoint = true;
 }
 
 /*
- * Print @s as a JSON string. Device names are bytes, not text: a byte that
- * is not part of well-formed UTF-8 becomes U+FFFD, so the document stays
- * valid.
+ * Parse a PTUN_A_DEV_PEER nest into @peer. Return: 0, -ENOMEM or -EINVAL
+ * (malformed); on failure nothing is left to free.
  */
-static void json_string(const char *s)
+static int peer_parse(struct nlattr *nest, struct show_peer *peer)
 {
-	const unsigned char *c = (const unsigned char *)s;
-	size_t len;
+	struct nlattr *tb[PTUN_A_PEER_MAX + 1];
+	struct nlattr *a;
+	size_t nr = 0;
+	int rem;
 
-	putchar('"');
-	while (*c) {
-		if (*c == '"' || *c == '\\') {
-			printf("\\%c", *c);
-		} else if (*c < 0x20) {
-			printf("\\u%04x", *c);
-		} else {
-			len = utf8_len(c);
-			if (!len) {
-				fputs("\\ufffd", stdout);
-				len = 1;
-			} else {
-				fwrite(c, 1, len, stdout);
-			}
-			c += len;
-			continue;
-		}
-		c++;
+	memset(peer, 0, sizeof(*peer));
+	if (nla_parse_nested(tb, PTUN_A_PEER_MAX, nest, peer_policy) < 0 ||
+	    !tb[PTUN_A_PEER_ID])
+		return -EINVAL;
+	peer->has = get_nums(tb, peer_policy, PTUN_A_PEER_MAX, peer->num);
+	endpoint_parse(tb, peer);
+
+	/* The prefixes and keys are repeated attributes. */
+	nla_for_each_nested(a, nest, rem)
+		nr += nla_type(a) == PTUN_A_PEER_ALLOWED_IP;
+	if (nr) {
+		peer->ips = calloc(nr, sizeof(*peer->ips));
+		if (!peer->ips)
+			return -ENOMEM;
 	}
-	putchar('"');
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) == PTUN_A_PEER_ALLOWED_IP) {
+			if (prefix_parse(a, &peer->ips[peer->nr_ips++]))
+				goto err_inval;
+		} else if (nla_type(a) == PTUN_A_PEER_KEY) {
+			if (peer->nr_keys == SHOW_MAX_KEYS ||
+			    key_parse(a, &peer->keys[peer->nr_keys++]))
+				goto err_inval;
+		}
+	}
+	return 0;
+
+err_inval:
+	free(peer->ips);
+	return -EINVAL;
 }
 
-static void print_json(const struct show_list *list)
+/* ptun_nl_reply_fn: add the peer a reply describes to the device @arg. */
+static int peer_reply(struct nl_msg *msg, void *arg)
 {
-	const struct show_dev *dev;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[PTUN_A_DEV_MAX + 1];
+	struct show_dev *dev = arg;
+	struct show_peer *peers;
+	int err;
+
+	if (!genlmsg_valid_hdr(nlh, 0) ||
+	    genlmsg_hdr(nlh)->cmd != PTUN_CMD_PEER_GET)
+		return 0;
+	if (genlmsg_parse(nlh, 0, tb, PTUN_A_DEV_MAX, dev_policy) < 0 ||
+	    !tb[PTUN_A_DEV_PEER])
+		goto err_malformed;
+	if (tb[PTUN_A_DEV_IFINDEX] &&
+	    nla_get_u32(tb[PTUN_A_DEV_IFINDEX]) != dev->ifindex)
+		return 0;
+	peers = grow(dev->peers, &dev->cap_peers, dev->nr_peers,
+		     sizeof(*peers));
+	if (!peers)
+		return -1;
+	dev->peers = peers;
+	err = peer_parse(tb[PTUN_A_DEV_PEER], &dev->peers[dev->nr_peers]);
+	if (err == -ENOMEM) {
+		fprintf(stderr, "ptun: out of memory\n");
+		return -1;
+	}
+	if (err)
+		goto err_malformed;
+	dev->nr_peers++;
+	return 0;
+
+err_malformed:
+	fprintf(stderr, "ptun: show: malformed peer in the kernel's reply\n");
+	return -1;
+}
+
+static void free_peers(void *arg)
+{
+	struct show_dev *dev = arg;
 	size_t i;
 
-	fputs("{\"devices\":[", stdout);
-	for (i = 0; i < list->len; i++) {
-		dev = &list->devs[i];
-		if (i)
-			putchar(',');
-		fputs("{\"ifname\":", stdout);
-		json_string(dev->ifname);
-		printf(",\"ifindex\":%u", dev->ifindex);
-		printf(",\"listen_port\":%u", dev->listen_port);
-		printf(",\"fwmark\":%u", dev->fwmark);
-		printf(",\"mtu\":%u", dev->mtu);
-		putchar('}');
-	}
-	fputs("]}\n", stdout);
+	for (i = 0; i < dev->nr_peers; i++)
+		free(dev->peers[i].ips);
+	dev->nr_peers = 0;
 }
 
-/* Get one device, or dump them all. Return: 0, or -1 once reported. */
-static int collect(struct ptun_nl *nl, const char *dev, struct show_list *list)
+static void free_devs(void *arg)
+{
+	struct show_list *list = arg;
+	size_t i;
+
+	for (i = 0; i < list->len; i++) {
+		free_peers(&list->devs[i]);
+		free(list->devs[i].peers);
+	}
+	list->len = 0;
+}
+
+static int cmp_peers(const void *a, const void *b)
+{
+	const struct show_peer *pa = a, *pb = b;
+	uint64_t ida = pa->num[PTUN_A_PEER_ID], idb = pb->num[PTUN_A_PEER_ID];
+
+	return (ida > idb) - (ida < idb);
+}
+
+/**
+ * struct show_req - a get or a dump, done again while it is interrupted
+ * @cmd: PTUN_CMD_*
+ * @dump: a dump, not a get
+ * @ifname: the device by name, or NULL
+ * @ifindex: the device by index, or 0
+ * @fn: called for each reply
+ * @reset: forgets what @fn collected, before the request is done again
+ * @arg: passed to @fn and @reset
+ * @objects: what is dumped, for the message when it keeps changing
+ * @what: starts the error messages
+ * @quiet: an errno not to report (see ptun_nl_talk_quiet()), or 0
+ */
+struct show_req {
+	uint8_t cmd;
+	bool dump;
+	const char *ifname;
+	uint32_t ifindex;
+	ptun_nl_reply_fn fn;
+	void (*reset)(void *arg);
+	void *arg;
+	const char *objects;
+	const char *what;
+	int quiet;
+};
+
+/* Return: as ptun_nl_talk_quiet(), but never PTUN_NL_DUMP_INTR. */
+static int show_talk(struct ptun_nl *nl, const struct show_req *req)
 {
 	struct nl_msg *msg;
-	char what[32];
 	int tries, ret;
+
+	for (tries = 1; ; tries++) {
+		msg = ptun_nl_msg(nl, req->cmd, req->dump ? NLM_F_DUMP : 0, 0);
+		if (!msg ||
+		    (req->ifname && nla_put_string(msg, PTUN_A_DEV_IFNAME,
+						   req->ifname) < 0) ||
+		    (req->ifindex && nla_put_u32(msg, PTUN_A_DEV_IFINDEX,
+						 req->ifindex) < 0)) {
+			fprintf(stderr, "ptun: %s: cannot build the request\n",
+				req->what);
+			nlmsg_free(msg);
+			return -1;
+		}
+		ret = ptun_nl_talk_quiet(nl, msg, req->fn, req->arg, req->what,
+					 req->quiet);
+		nlmsg_free(msg);
+		if (ret != PTUN_NL_DUMP_INTR)
+			return ret;
+		req->reset(req->arg);
+		if (tries == SHOW_DUMP_TRIES) {
+			fprintf(stderr,
+				"ptun: %s: the %s kept changing during the dump, try again\n",
+				req->what, req->objects);
+			return -1;
+		}
+	}
+}
+
+/*
+ * Get device @dev, or dump all devices, then dump the peers of each.
+ * Return: 0, or -1 once reported.
+ */
+static int collect(struct ptun_nl *nl, const char *dev, struct show_list *list)
+{
+	struct show_req req = {
+		.cmd = PTUN_CMD_DEV_GET, .dump = !dev, .ifname = dev,
+		.fn = dev_reply, .reset = free_devs, .arg = list,
+		.objects = "devices",
+	};
+	struct show_dev *d;
+	char what[32];
+	size_t i;
+	int ret;
 
 	if (dev)
 		snprintf(what, sizeof(what), "show %s", dev);
 	else
 		snprintf(what, sizeof(what), "show");
+	req.what = what;
+	if (show_talk(nl, &req))
+		return -1;
 
-	for (tries = 1; ; tries++) {
-		msg = ptun_nl_msg(nl, PTUN_CMD_DEV_GET, dev ? 0 : NLM_F_DUMP);
-		if (!msg || (dev && nla_put_string(msg, PTUN_A_DEV_IFNAME,
-						   dev) < 0)) {
-			fprintf(stderr, "ptun: %s: cannot build the request\n",
-				what);
-			nlmsg_free(msg);
+	for (i = 0; i < list->len; ) {
+		d = &list->devs[i];
+		req = (struct show_req){
+			.cmd = PTUN_CMD_PEER_GET, .dump = true,
+			.ifindex = d->ifindex, .fn = peer_reply,
+			.reset = free_peers, .arg = d, .objects = "peers",
+			.what = what,
+			/* Of all devices, one deleted meanwhile is left out. */
+			.quiet = dev ? 0 : ENODEV,
+		};
+		ret = show_talk(nl, &req);
+		if (ret < 0)
 			return -1;
+		if (ret == PTUN_NL_QUIET) {
+			free_peers(d);
+			free(d->peers);
+			memmove(d, d + 1, (--list->len - i) * sizeof(*d));
+			continue;
 		}
-		ret = ptun_nl_talk(nl, msg, dev_reply, list, what);
-		nlmsg_free(msg);
-		if (ret != PTUN_NL_DUMP_INTR)
-			return ret;
-		list->len = 0;
-		if (tries == SHOW_DUMP_TRIES) {
-			fprintf(stderr,
-				"ptun: %s: the devices kept changing during the dump, try again\n",
-				what);
-			return -1;
-		}
+		if (d->nr_peers > 1)
+			qsort(d->peers, d->nr_peers, sizeof(*d->peers),
+			      cmp_peers);
+		i++;
 	}
+	return 0;
 }
 
 static int show_run(int argc, char *argv[])
@@ -259,7 +503,7 @@ static int show_run(int argc, char *argv[])
 			return PTUN_EUSAGE;
 		} else if (!ptun_valid_ifname(argv[i])) {
 			ptun_bad_word("invalid device name ", argv[i], NULL);
-			return PTUN_EUSAGE;
+			return 1;
 		} else {
 			dev = argv[i];
 		}
@@ -271,10 +515,11 @@ static int show_run(int argc, char *argv[])
 	ptun_nl_close(&nl);
 	if (!ret) {
 		if (json)
-			print_json(&list);
+			show_print_json(&list);
 		else
-			print_human(&list);
+			show_print_text(&list);
 	}
+	free_devs(&list);
 	free(list.devs);
 	return ret ? 1 : 0;
 }
@@ -283,8 +528,9 @@ const struct ptun_cmd ptun_show_cmd = {
 	.name		= "show",
 	.run		= show_run,
 	.synopsis	= "ptun show [DEV] [--json]\n",
-	.summary	= "show one or all ptun devices",
+	.summary	= "show one or all ptun devices and their peers",
 	.details	=
 "  DEV     show only this device (default: all ptun devices)\n"
-"  --json  print one JSON document instead of text\n",
+"  --json  print one JSON document instead of text\n"
+"Key material is never shown: the kernel does not give it back.\n",
 };
