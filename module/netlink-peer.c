@@ -161,6 +161,7 @@ static void ptun_nl_apply_peer(struct ptun_device *ptun, struct ptun_peer *peer,
 			       struct ptun_peer_conf *c,
 			       struct ptun_trie_pool *pool)
 {
+	unsigned int old_mtu = peer->auto_mtu;
 	struct nlattr *a;
 	int rem;
 
@@ -188,7 +189,7 @@ static void ptun_nl_apply_peer(struct ptun_device *ptun, struct ptun_peer *peer,
 					 &peer->prefixes, pool);
 		}
 	}
-	if (c->has_endpoint)
+	if (peer->auto_mtu != old_mtu)
 		ptun_device_update_mtu(ptun);
 }
 
@@ -441,6 +442,7 @@ int ptun_nl_peer_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ptun_device *ptun = netdev_priv(info->user_ptr[0]);
 	struct ptun_peer *peer;
+	bool peer_had_mtu;
 	u32 id;
 	int err;
 
@@ -450,9 +452,11 @@ int ptun_nl_peer_del_doit(struct sk_buff *skb, struct genl_info *info)
 	peer = ptun_nl_find_peer(ptun, info, id, info->attrs[PTUN_A_DEV_PEER]);
 	if (IS_ERR(peer))
 		return PTR_ERR(peer);
+	peer_had_mtu = peer->auto_mtu;
 	ptun_nl_notify_peer(peer, PTUN_CMD_PEER_DEL_NTF);
 	ptun_peer_remove(peer);
-	ptun_device_update_mtu(ptun);
+	if (peer_had_mtu)
+		ptun_device_update_mtu(ptun);
 	return 0;
 }
 

@@ -259,7 +259,7 @@ static int ptun_nl_apply_conf(struct net_device *dev, struct genl_info *info)
 	if (attrs[PTUN_A_DEV_LISTEN_PORT]) {
 		u16 port = nla_get_u16(attrs[PTUN_A_DEV_LISTEN_PORT]);
 
-		if (netif_running(dev) && port != ptun->listen_port) {
+		if (netif_running(dev) && port != ptun->bound_port) {
 			err = ptun_socket_open(ptun, port);
 			if (err) {
 				NL_SET_ERR_MSG_ATTR(info->extack,
