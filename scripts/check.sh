@@ -40,6 +40,7 @@ step "tool builds without warnings" make -C userspace clean all
 step "generated code matches the netlink spec" make regen-check
 step "checkpatch and sparse clean on module/" make style
 step "dkms add/build against every Debian kernel" scripts/dkms-check.sh
+step "prefix trie agrees with a brute-force scan (userspace)" make -C selftests/lookup check
 
 PTUN_SUITE_NESTED=1 selftests/vm/run-suite.sh debian debug
 vm_rc=$?
