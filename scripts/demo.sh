@@ -4,7 +4,7 @@
 # make demo: from a fresh Debian 12 machine (as root) install what is
 # needed, build ptun for the newest Debian kernel, boot that kernel in a VM
 # and, inside, make two hosts (network namespaces joined by a veth pair)
-# with a ptun device each, configured and shown by the tool.
+# with a ptun device each, keys and peers, and traffic through the tunnel.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
