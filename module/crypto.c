@@ -28,9 +28,8 @@ struct ptun_req_scratch {
 
 /*
  * One request per CPU. Every user runs with bottom halves disabled (the
- * crypto works disable them around each packet, timers run in softirq),
- * and each finishes with the request before handing the packet to the
- * stack, so uses never nest.
+ * transmit path, the UDP receive hook, timers), and each finishes with the
+ * request before handing the packet to the stack, so uses never nest.
  */
 static struct ptun_req_scratch __percpu *ptun_req;
 
@@ -38,13 +37,6 @@ static struct ptun_req_scratch __percpu *ptun_req;
  * freeing, events. Drained at module exit.
  */
 struct workqueue_struct *ptun_wq;
-
-/*
- * Sealing and opening: one work item per peer and direction, run on a CPU
- * other than the one that queued it, so that one peer's packets keep their
- * order and the crypto runs beside the sender and the receiver.
- */
-struct workqueue_struct *ptun_crypt_wq;
 
 static const char *const ptun_cipher_alg[] = {
 	[PTUN_CIPHER_CHACHA20_POLY1305]	= "rfc7539(chacha20,poly1305)",
@@ -241,19 +233,11 @@ int __init ptun_crypto_init(void)
 	if (!ptun_req)
 		return -ENOMEM;
 	ptun_wq = alloc_workqueue("ptun", WQ_UNBOUND, 0);
-	if (!ptun_wq)
-		goto err_free_req;
-	ptun_crypt_wq = alloc_workqueue("ptun-crypt", WQ_CPU_INTENSIVE |
-					WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
-	if (!ptun_crypt_wq)
-		goto err_free_wq;
+	if (!ptun_wq) {
+		free_percpu(ptun_req);
+		return -ENOMEM;
+	}
 	return 0;
-
-err_free_wq:
-	destroy_workqueue(ptun_wq);
-err_free_req:
-	free_percpu(ptun_req);
-	return -ENOMEM;
 }
 
 /* After every key and peer is gone: waits for their frees first. */
@@ -263,7 +247,6 @@ void ptun_crypto_uninit(void)
 
 	rcu_barrier();
 	destroy_workqueue(ptun_wq);
-	destroy_workqueue(ptun_crypt_wq);
 	/* Requests keep per-datagram state derived from keys. */
 	for_each_possible_cpu(cpu)
 		memzero_explicit(per_cpu_ptr(ptun_req, cpu), PTUN_REQ_SIZE);

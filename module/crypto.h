@@ -58,6 +58,5 @@ int ptun_crypto_init(void);
 void ptun_crypto_uninit(void);
 
 extern struct workqueue_struct *ptun_wq;
-extern struct workqueue_struct *ptun_crypt_wq;
 
 #endif /* _PTUN_CRYPTO_H */

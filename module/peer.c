@@ -16,7 +16,6 @@
 #include "device.h"
 #include "netlink.h"
 #include "peer.h"
-#include "receive.h"
 #include "send.h"
 
 /* Free a peer nobody can reach any more. Context: process. */
@@ -24,9 +23,6 @@ static void ptun_peer_free(struct ptun_peer *peer)
 {
 	struct ptun_keyring *ring = rcu_dereference_protected(peer->keys, 1);
 
-	/* A work queued after removal found nothing to do; wait for it. */
-	cancel_work_sync(&peer->tx_work);
-	cancel_work_sync(&peer->rx_work);
 	if (ring) {
 		ptun_key_free(ring->slot[0]);
 		ptun_key_free(ring->slot[1]);
@@ -156,10 +152,6 @@ struct ptun_peer *ptun_peer_create(struct ptun_device *ptun, u32 id,
 	peer->last_rx = jiffies;
 	peer->last_tx = jiffies;
 	timer_setup(&peer->timer, ptun_peer_tick, 0);
-	skb_queue_head_init(&peer->tx_queue);
-	skb_queue_head_init(&peer->rx_queue);
-	INIT_WORK(&peer->tx_work, ptun_send_work);
-	INIT_WORK(&peer->rx_work, ptun_recv_work);
 	INIT_WORK(&peer->event_work, ptun_peer_event_work);
 	refcount_set(&peer->refcount, 1);
 
@@ -208,19 +200,7 @@ void ptun_peer_remove(struct ptun_peer *peer)
 	struct ptun_device *ptun = peer->ptun;
 
 	ASSERT_RTNL();
-	/*
-	 * Enqueuers test @removed under the queue locks: once both were taken
-	 * after setting it, nothing is queued for the peer any more.
-	 */
 	WRITE_ONCE(peer->removed, true);
-	spin_lock_bh(&peer->tx_queue.lock);
-	spin_unlock_bh(&peer->tx_queue.lock);
-	spin_lock_bh(&peer->rx_queue.lock);
-	spin_unlock_bh(&peer->rx_queue.lock);
-	cancel_work_sync(&peer->tx_work);
-	cancel_work_sync(&peer->rx_work);
-	skb_queue_purge(&peer->tx_queue);
-	skb_queue_purge(&peer->rx_queue);
 	hash_del_rcu(&peer->hash_node);
 	list_del(&peer->peer_list);
 	ptun->num_peers--;
@@ -283,63 +263,6 @@ int ptun_peer_swap_keys(struct ptun_peer *peer)
 {
 	ASSERT_RTNL();
 	return ptun_peer_new_ring(peer, 0, NULL, true);
-}
-
-/*
- * The CPU a peer's packets are handed to: never the current one when there
- * are others (so the sender and the crypto work in parallel), and spread
- * over the others by peer id.
- */
-static int ptun_peer_cpu(const struct ptun_peer *peer)
-{
-	unsigned int n = num_online_cpus();
-	int this = raw_smp_processor_id();
-	unsigned int skip;
-	int cpu;
-
-	if (n < 2)
-		return this;
-	skip = peer->id % (n - 1);
-	cpu = this;
-	do {
-		cpu = cpumask_next(cpu, cpu_online_mask);
-		if (cpu >= nr_cpu_ids)
-			cpu = cpumask_first(cpu_online_mask);
-	} while (skip--);
-	return cpu;
-}
-
-/**
- * ptun_peer_queue() - hand packets to a peer's crypto work, in order
- * @peer: the peer
- * @queue: its tx_queue or rx_queue
- * @work: the matching work
- * @skb: a packet, or a list of them (skb->next)
- *
- * Context: bottom halves disabled, RCU read side.
- * Return: false if the packets were dropped (queue full, peer removed);
- * they are freed either way.
- */
-bool ptun_peer_queue(struct ptun_peer *peer, struct sk_buff_head *queue,
-		     struct work_struct *work, struct sk_buff *skb)
-{
-	struct sk_buff *next;
-	bool ok = true;
-
-	spin_lock(&queue->lock);
-	skb_list_walk_safe(skb, skb, next) {
-		skb_mark_not_on_list(skb);
-		if (unlikely(READ_ONCE(peer->removed) ||
-			     skb_queue_len(queue) >= PTUN_QUEUE_MAX)) {
-			kfree_skb(skb);
-			ok = false;
-			continue;
-		}
-		__skb_queue_tail(queue, skb);
-	}
-	spin_unlock(&queue->lock);
-	queue_work_on(ptun_peer_cpu(peer), ptun_crypt_wq, work);
-	return ok;
 }
 
 /* Context: rtnl held. */

@@ -6,7 +6,6 @@
 #include <linux/in6.h>
 #include <linux/list.h>
 #include <linux/refcount.h>
-#include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <linux/types.h>
@@ -97,11 +96,6 @@ enum ptun_peer_event {
  * @timer: keepalive and dead-peer tick
  * @events: pending enum ptun_peer_event bits
  * @event_work: reports @events under rtnl
- * @tx_queue: packets to seal and send, in order; its lock also orders
- *	enqueueing against @removed
- * @rx_queue: datagrams to open and deliver, in order; likewise
- * @tx_work: seals and sends @tx_queue (one instance at a time keeps order)
- * @rx_work: opens and delivers @rx_queue
  * @auto_mtu: device MTU the route to @endpoint allows, 0 if unknown
  * @refcount: the device's reference plus one per queued work
  * @free_work: frees the peer after an RCU grace period
@@ -128,10 +122,6 @@ struct ptun_peer {
 	struct timer_list timer;
 	unsigned long events;
 	struct work_struct event_work;
-	struct sk_buff_head tx_queue;
-	struct sk_buff_head rx_queue;
-	struct work_struct tx_work;
-	struct work_struct rx_work;
 	unsigned int auto_mtu;
 	refcount_t refcount;
 	struct rcu_work free_work;
@@ -149,8 +139,6 @@ void ptun_peer_set_keepalive(struct ptun_peer *peer, u32 keepalive,
 int ptun_peer_set_key(struct ptun_peer *peer, enum ptun_key_slot slot,
 		      struct ptun_key *key);
 int ptun_peer_swap_keys(struct ptun_peer *peer);
-bool ptun_peer_queue(struct ptun_peer *peer, struct sk_buff_head *queue,
-		     struct work_struct *work, struct sk_buff *skb);
 void ptun_peer_raise(struct ptun_peer *peer, enum ptun_peer_event ev);
 void ptun_peer_heard(struct ptun_peer *peer);
 void ptun_peer_stats_read(struct ptun_peer *peer, u64 *rx_bytes,
@@ -175,8 +163,5 @@ static inline void ptun_peer_tx_add(struct ptun_peer *peer, unsigned int len)
 	u64_stats_inc(&s->tx_packets);
 	u64_stats_update_end(&s->syncp);
 }
-
-/* Packets a peer may have waiting in each direction before new ones drop. */
-#define PTUN_QUEUE_MAX	1024
 
 #endif /* _PTUN_PEER_H */

@@ -21,7 +21,6 @@
 #include "lookup.h"
 #include "peer.h"
 #include "proto.h"
-#include "receive.h"
 #include "socket.h"
 
 static struct ptun_key *ptun_recv_key(struct ptun_peer *peer, u8 key_id)
@@ -132,131 +131,30 @@ static int ptun_recv_inner(struct ptun_device *ptun, struct ptun_peer *peer,
 	return -1;
 }
 
-/* What the receive hook learnt about a datagram, for the work. */
-struct ptun_rx_cb {
-	bool xnet;
-};
-
-#define PTUN_RX_CB(skb) ((struct ptun_rx_cb *)(skb)->cb)
-
-/*
- * Open one datagram (data at the ptun header) and deliver what it carries.
- * Returns the drop reason or -1 when the skb was consumed.
- */
-static int ptun_recv_one(struct ptun_device *ptun, struct ptun_peer *peer,
-			 struct sk_buff *skb)
-{
-	struct ptun_hdr *hdr = (struct ptun_hdr *)skb->data;
-	struct net_device *dev = ptun->dev;
-	enum ptun_replay_verdict verdict;
-	struct ptun_key *key;
-	unsigned int plen;
-	u64 counter;
-	int why;
-
-	key = ptun_recv_key(peer, hdr->key_id);
-	if (unlikely(!key))
-		return PTUN_DROP_UNKNOWN_KEY;
-	counter = be64_to_cpu(hdr->counter);
-	if (unlikely(ptun_replay_too_old(&key->replay, counter)))
-		return PTUN_DROP_TOO_OLD;
-	if (unlikely(ptun_crypto_open(key, skb, counter)))
-		return PTUN_DROP_AUTH_FAILED;
-	verdict = ptun_replay_accept(&key->replay, counter);
-	if (unlikely(verdict != PTUN_REPLAY_FRESH))
-		return verdict == PTUN_REPLAY_SEEN ? PTUN_DROP_REPLAYED :
-						     PTUN_DROP_TOO_OLD;
-
-	/* Authentic and fresh: it counts as heard from, and may roam. */
-	ptun_peer_heard(peer);
-	ptun_recv_roam(peer, skb);
-	plen = skb->len - PTUN_ENCAP_LEN;
-	ptun_peer_rx_add(peer, plen);
-	if (!plen) {			/* keepalive */
-		consume_skb(skb);
-		return -1;
-	}
-
-	__skb_pull(skb, sizeof(struct ptun_hdr));
-	if (unlikely(pskb_trim(skb, plen)))
-		return PTUN_DROP_BAD_INNER;
-	skb_reset_network_header(skb);
-	why = ptun_recv_inner(ptun, peer, skb);
-	if (unlikely(why >= 0))
-		return why;
-	if (unlikely(!netif_running(dev))) {
-		kfree_skb(skb);
-		return -1;
-	}
-
-	skb_scrub_packet(skb, PTUN_RX_CB(skb)->xnet);
-	skb_reset_mac_header(skb);
-	skb_reset_transport_header(skb);
-	skb->dev = dev;
-	skb->pkt_type = PACKET_HOST;
-	/* The tag covered every byte: no checksum needs checking again. */
-	skb->ip_summed = CHECKSUM_UNNECESSARY;
-	skb->csum_level = ~0;
-	dev_sw_netstats_rx_add(dev, skb->len);
-	gro_cells_receive(&ptun->gro_cells, skb);
-	return -1;
-}
-
-/**
- * ptun_recv_work() - open and deliver a peer's queued datagrams, in order
- * @work: the peer's rx_work
- *
- * Context: process, on the CPU ptun_peer_queue() picked.
- */
-void ptun_recv_work(struct work_struct *work)
-{
-	struct ptun_peer *peer = container_of(work, struct ptun_peer, rx_work);
-	struct ptun_device *ptun = peer->ptun;
-	struct sk_buff_head list;
-	struct sk_buff *skb;
-	int why;
-
-	__skb_queue_head_init(&list);
-	spin_lock_bh(&peer->rx_queue.lock);
-	skb_queue_splice_init(&peer->rx_queue, &list);
-	spin_unlock_bh(&peer->rx_queue.lock);
-
-	/* A removed peer had its queue purged: ptun is not touched then. */
-	while ((skb = __skb_dequeue(&list))) {
-		rcu_read_lock_bh();
-		why = ptun_recv_one(ptun, peer, skb);
-		if (unlikely(why >= 0)) {
-			ptun_drop_inc(ptun, why);
-			DEV_STATS_INC(ptun->dev, rx_dropped);
-			kfree_skb(skb);
-		}
-		rcu_read_unlock_bh();
-	}
-}
-
 /**
  * ptun_udp_recv() - the UDP encap hook of the device's sockets
  * @sk: the socket
  * @skb: a datagram, data at the UDP header, checksum verified
  *
- * Checks what needs no key, finds the peer and queues the datagram for the
- * peer's rx_work.
- *
  * Context: softirq, RCU read side.
- * Return: 0: every datagram is consumed, queued or dropped.
+ * Return: 0: every datagram is consumed, delivered or dropped.
  */
 int ptun_udp_recv(struct sock *sk, struct sk_buff *skb)
 {
 	unsigned int off = skb_transport_offset(skb) + sizeof(struct udphdr);
 	struct ptun_device *ptun = rcu_dereference_sk_user_data(sk);
-	int why = PTUN_DROP_TRUNCATED;
+	enum ptun_replay_verdict verdict;
 	struct ptun_peer *peer;
+	struct ptun_key *key;
 	struct ptun_hdr *hdr;
+	struct net_device *dev;
+	int why = PTUN_DROP_TRUNCATED;
+	unsigned int plen;
+	u64 counter;
 
-	if (unlikely(!ptun)) {
-		kfree_skb(skb);
-		return 0;
-	}
+	if (unlikely(!ptun))
+		goto drop_silent;
+	dev = ptun->dev;
 	if (unlikely(skb->len < off + PTUN_ENCAP_LEN ||
 		     !pskb_may_pull(skb, off + sizeof(*hdr))))
 		goto drop;
@@ -269,22 +167,65 @@ int ptun_udp_recv(struct sock *sk, struct sk_buff *skb)
 	peer = ptun_peer_by_id(ptun, ntohl(hdr->receiver_id));
 	if (unlikely(!peer))
 		goto drop;
+	why = PTUN_DROP_UNKNOWN_KEY;
+	key = ptun_recv_key(peer, hdr->key_id);
+	if (unlikely(!key))
+		goto drop;
+	why = PTUN_DROP_TOO_OLD;
+	counter = be64_to_cpu(hdr->counter);
+	if (unlikely(ptun_replay_too_old(&key->replay, counter)))
+		goto drop;
 
+	/* From here the skb is ours to change: start it at the header. */
 	__skb_pull(skb, off);
-	PTUN_RX_CB(skb)->xnet = !net_eq(sock_net(sk), dev_net(ptun->dev));
-	/*
-	 * Its input route may be an RCU-only reference, and the underlay
-	 * device may go while it waits: keep neither.
-	 */
-	skb_dst_drop(skb);
-	skb->dev = ptun->dev;
-	if (!ptun_peer_queue(peer, &peer->rx_queue, &peer->rx_work, skb))
-		DEV_STATS_INC(ptun->dev, rx_dropped);
+	why = PTUN_DROP_AUTH_FAILED;
+	if (unlikely(ptun_crypto_open(key, skb, counter)))
+		goto drop;
+	verdict = ptun_replay_accept(&key->replay, counter);
+	if (unlikely(verdict != PTUN_REPLAY_FRESH)) {
+		why = verdict == PTUN_REPLAY_SEEN ? PTUN_DROP_REPLAYED :
+						    PTUN_DROP_TOO_OLD;
+		goto drop;
+	}
+
+	/* Authentic and fresh: it counts as heard from, and may roam. */
+	ptun_peer_heard(peer);
+	ptun_recv_roam(peer, skb);
+	plen = skb->len - PTUN_ENCAP_LEN;
+	ptun_peer_rx_add(peer, plen);
+	if (!plen) {			/* keepalive */
+		consume_skb(skb);
+		return 0;
+	}
+
+	__skb_pull(skb, sizeof(struct ptun_hdr));
+	if (unlikely(pskb_trim(skb, plen))) {
+		why = PTUN_DROP_BAD_INNER;
+		goto drop;
+	}
+	skb_reset_network_header(skb);
+	why = ptun_recv_inner(ptun, peer, skb);
+	if (unlikely(why >= 0))
+		goto drop;
+	if (unlikely(!netif_running(dev)))
+		goto drop_silent;
+
+	skb_scrub_packet(skb, !net_eq(sock_net(sk), dev_net(dev)));
+	skb_reset_mac_header(skb);
+	skb_reset_transport_header(skb);
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	/* The tag covered every byte: no checksum needs checking again. */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	skb->csum_level = ~0;
+	dev_sw_netstats_rx_add(dev, skb->len);
+	gro_cells_receive(&ptun->gro_cells, skb);
 	return 0;
 
 drop:
 	ptun_drop_inc(ptun, why);
-	DEV_STATS_INC(ptun->dev, rx_dropped);
+	DEV_STATS_INC(dev, rx_dropped);
+drop_silent:
 	kfree_skb(skb);
 	return 0;
 }

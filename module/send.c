@@ -120,6 +120,25 @@ drop:
 	kfree_skb(skb);
 }
 
+static void ptun_send_one(struct ptun_device *ptun, struct ptun_peer *peer,
+			  struct ptun_route *route, struct sk_buff *skb,
+			  unsigned int mtu)
+{
+	struct ptun_route r = *route;
+
+	if (unlikely(!ptun_send_fits(skb, mtu))) {
+		ptun_drop_inc(ptun, PTUN_DROP_TX_TOO_BIG);
+		ptun_send_too_big(skb, mtu);
+		DEV_STATS_INC(ptun->dev, tx_dropped);
+		kfree_skb(skb);
+		return;
+	}
+	dst_hold(r.dst);
+	/* Nothing of the inner packet's routing or conntrack goes outside. */
+	skb_scrub_packet(skb, false);
+	ptun_send_sealed(ptun, peer, &r, skb);
+}
+
 static void ptun_send_unreachable(struct net_device *dev, struct sk_buff *skb)
 {
 	if (skb->protocol == htons(ETH_P_IP))
@@ -130,20 +149,14 @@ static void ptun_send_unreachable(struct net_device *dev, struct sk_buff *skb)
 	DEV_STATS_INC(dev, tx_errors);
 }
 
-/*
- * The device's transmit: find the peer, check the packet against its path,
- * segment GSO packets and queue the result, in order, for the peer's
- * tx_work on another CPU. Whatever is refused here still has its route,
- * which the ICMP errors need.
- */
 netdev_tx_t ptun_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct ptun_device *ptun = netdev_priv(dev);
+	struct sk_buff *segs, *next;
 	struct ptun_peer *peer;
-	struct sk_buff *segs;
 	struct ptun_route r;
-	const void *daddr;
 	unsigned int mtu;
+	const void *daddr;
 	int family;
 
 	if (skb->protocol == htons(ETH_P_IP) &&
@@ -174,28 +187,23 @@ netdev_tx_t ptun_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	mtu = dst_mtu(r.dst);
 	mtu -= r.family == AF_INET ? PTUN_OVERHEAD4 : PTUN_OVERHEAD6;
-	dst_release(r.dst);
-	if (unlikely(!ptun_send_fits(skb, mtu))) {
-		ptun_drop_inc(ptun, PTUN_DROP_TX_TOO_BIG);
-		ptun_send_too_big(skb, mtu);
-		DEV_STATS_INC(dev, tx_dropped);
-		goto unlock_drop;
-	}
 
-	if (skb_is_gso(skb)) {
+	if (!skb_is_gso(skb) || !ptun_send_fits(skb, mtu)) {
+		ptun_send_one(ptun, peer, &r, skb, mtu);
+	} else {
 		segs = skb_gso_segment(skb, 0);
 		if (IS_ERR_OR_NULL(segs)) {
 			DEV_STATS_INC(dev, tx_dropped);
+			dst_release(r.dst);
 			goto unlock_drop;
 		}
 		consume_skb(skb);
-		skb = segs;
+		skb_list_walk_safe(segs, skb, next) {
+			skb_mark_not_on_list(skb);
+			ptun_send_one(ptun, peer, &r, skb, mtu);
+		}
 	}
-	for (segs = skb; segs; segs = segs->next)
-		/* Nothing of the inner packet's routing or conntrack goes out. */
-		skb_scrub_packet(segs, false);
-	if (!ptun_peer_queue(peer, &peer->tx_queue, &peer->tx_work, skb))
-		DEV_STATS_INC(dev, tx_dropped);
+	dst_release(r.dst);
 	rcu_read_unlock_bh();
 	return NETDEV_TX_OK;
 
@@ -204,39 +212,6 @@ unlock_drop:
 drop:
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
-}
-
-/**
- * ptun_send_work() - seal and send a peer's queued packets, in order
- * @work: the peer's tx_work
- *
- * Context: process, on the CPU ptun_peer_queue() picked.
- */
-void ptun_send_work(struct work_struct *work)
-{
-	struct ptun_peer *peer = container_of(work, struct ptun_peer, tx_work);
-	struct ptun_device *ptun = peer->ptun;
-	struct sk_buff_head list;
-	struct ptun_route r;
-	struct sk_buff *skb;
-
-	__skb_queue_head_init(&list);
-	spin_lock_bh(&peer->tx_queue.lock);
-	skb_queue_splice_init(&peer->tx_queue, &list);
-	spin_unlock_bh(&peer->tx_queue.lock);
-
-	/* A removed peer had its queue purged: ptun is not touched then. */
-	while ((skb = __skb_dequeue(&list))) {
-		rcu_read_lock_bh();
-		if (unlikely(ptun_socket_route(ptun, peer, &r))) {
-			ptun_drop_inc(ptun, PTUN_DROP_TX_NO_ENDPOINT);
-			DEV_STATS_INC(ptun->dev, tx_dropped);
-			kfree_skb(skb);
-		} else {
-			ptun_send_sealed(ptun, peer, &r, skb);
-		}
-		rcu_read_unlock_bh();
-	}
 }
 
 /**

@@ -3,9 +3,7 @@
 #define _PTUN_SEND_H
 
 struct ptun_peer;
-struct work_struct;
 
 void ptun_send_keepalive(struct ptun_peer *peer);
-void ptun_send_work(struct work_struct *work);
 
 #endif /* _PTUN_SEND_H */
