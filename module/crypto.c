@@ -24,10 +24,12 @@
 
 struct ptun_req_scratch {
 	u8 buf[PTUN_REQ_SIZE];
+	struct scatterlist sg[PTUN_MAX_SG];
 } __aligned(64);
 
 /*
- * One request per CPU. Every user runs with bottom halves disabled (the
+ * One request, and the scatterlist it walks, per CPU (too big for the
+ * stack of a softirq). Every user runs with bottom halves disabled (the
  * transmit path, the UDP receive hook, timers), and each finishes with the
  * request before handing the packet to the stack, so uses never nest.
  */
@@ -161,10 +163,11 @@ static void ptun_nonce(u8 nonce[PTUN_NONCE_LEN], u64 counter)
 static int ptun_crypt(struct crypto_aead *tfm, struct sk_buff *skb,
 		      unsigned int textlen, u64 counter, bool seal)
 {
-	struct scatterlist sg[PTUN_MAX_SG];
+	struct ptun_req_scratch *scratch;
 	u8 nonce[PTUN_NONCE_LEN];
 	struct aead_request *req;
 	struct sk_buff *trailer;
+	struct scatterlist *sg;
 	int nsg, err;
 
 	nsg = skb_cow_data(skb, seal ? PTUN_TAG_LEN : 0, &trailer);
@@ -182,6 +185,8 @@ static int ptun_crypt(struct crypto_aead *tfm, struct sk_buff *skb,
 	if (seal)
 		pskb_put(skb, trailer, PTUN_TAG_LEN);
 
+	scratch = this_cpu_ptr(ptun_req);
+	sg = scratch->sg;
 	sg_init_table(sg, nsg);
 	err = skb_to_sgvec_nomark(skb, sg, 0, skb->len);
 	if (unlikely(err < 0))
@@ -189,7 +194,7 @@ static int ptun_crypt(struct crypto_aead *tfm, struct sk_buff *skb,
 	sg_mark_end(&sg[err - 1]);
 
 	ptun_nonce(nonce, counter);
-	req = (struct aead_request *)this_cpu_ptr(ptun_req)->buf;
+	req = (struct aead_request *)scratch->buf;
 	aead_request_set_tfm(req, tfm);
 	aead_request_set_callback(req, 0, NULL, NULL);
 	aead_request_set_ad(req, sizeof(struct ptun_hdr));
@@ -249,6 +254,7 @@ void ptun_crypto_uninit(void)
 	destroy_workqueue(ptun_wq);
 	/* Requests keep per-datagram state derived from keys. */
 	for_each_possible_cpu(cpu)
-		memzero_explicit(per_cpu_ptr(ptun_req, cpu), PTUN_REQ_SIZE);
+		memzero_explicit(per_cpu_ptr(ptun_req, cpu),
+				 sizeof(struct ptun_req_scratch));
 	free_percpu(ptun_req);
 }
