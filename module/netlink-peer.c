@@ -279,7 +279,7 @@ static int ptun_nl_fill_peer(struct sk_buff *skb, struct ptun_peer *peer,
 		goto cancel;
 	ptun_peer_stats_read(peer, &rx_bytes, &rx_packets, &tx_bytes,
 			     &tx_packets);
-	last_rx = READ_ONCE(peer->last_rx_real);
+	last_rx = ptun_peer_last_heard_ms(peer);
 	if (nla_put_u32(skb, PTUN_A_PEER_ID, peer->id) ||
 	    nla_put_u32(skb, PTUN_A_PEER_REMOTE_ID, peer->remote_id) ||
 	    ptun_nl_put_endpoint(skb, peer) ||

@@ -321,12 +321,26 @@ void ptun_peer_heard(struct ptun_peer *peer)
 {
 	unsigned long now = jiffies;
 
+	/* Plain jiffies: no clock read per packet; dumps convert. */
 	if (READ_ONCE(peer->last_rx) != now)
 		WRITE_ONCE(peer->last_rx, now);
-	WRITE_ONCE(peer->last_rx_real,
-		   div_u64(ktime_get_real_ns(), NSEC_PER_MSEC));
+	if (READ_ONCE(peer->last_heard) != now)
+		WRITE_ONCE(peer->last_heard, now);
+	if (unlikely(!READ_ONCE(peer->heard)))
+		WRITE_ONCE(peer->heard, true);
 	if (unlikely(READ_ONCE(peer->dead)))
 		WRITE_ONCE(peer->dead, false);
+}
+
+/* When the peer was last heard from, in ms of CLOCK_REALTIME; 0 if never. */
+u64 ptun_peer_last_heard_ms(struct ptun_peer *peer)
+{
+	unsigned long ago = jiffies - READ_ONCE(peer->last_heard);
+
+	if (!READ_ONCE(peer->heard))
+		return 0;
+	return div_u64(ktime_get_real_ns(), NSEC_PER_MSEC) -
+	       jiffies_to_msecs(ago);
 }
 
 void ptun_peer_stats_read(struct ptun_peer *peer, u64 *rx_bytes,

@@ -86,7 +86,8 @@ enum ptun_peer_event {
  * @stats: traffic counters
  * @last_rx: jiffies of the last authenticated datagram, or of the moment
  *	dead-peer detection (re)started
- * @last_rx_real: the same in ms of CLOCK_REALTIME, 0 if never heard
+ * @last_heard: jiffies of the last authenticated datagram, if @heard
+ * @heard: an authenticated datagram ever came
  * @last_tx: jiffies of the last datagram sent
  * @keepalive: seconds between keepalives, 0 for none (rtnl; read locklessly)
  * @keepalive_timeout: seconds before peer-dead, 0 for 3 * @keepalive
@@ -113,7 +114,8 @@ struct ptun_peer {
 	struct ptun_keyring __rcu *keys;
 	struct ptun_peer_stats __percpu *stats;
 	unsigned long last_rx;
-	u64 last_rx_real;
+	unsigned long last_heard;
+	bool heard;
 	unsigned long last_tx;
 	u32 keepalive;
 	u32 keepalive_timeout;
@@ -141,6 +143,7 @@ int ptun_peer_set_key(struct ptun_peer *peer, enum ptun_key_slot slot,
 int ptun_peer_swap_keys(struct ptun_peer *peer);
 void ptun_peer_raise(struct ptun_peer *peer, enum ptun_peer_event ev);
 void ptun_peer_heard(struct ptun_peer *peer);
+u64 ptun_peer_last_heard_ms(struct ptun_peer *peer);
 void ptun_peer_stats_read(struct ptun_peer *peer, u64 *rx_bytes,
 			  u64 *rx_packets, u64 *tx_bytes, u64 *tx_packets);
 
