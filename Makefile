@@ -22,7 +22,7 @@ CHECKPATCH = $(KSRC)/scripts/checkpatch.pl --no-tree --strict --show-types \
 	--ignore FILE_PATH_CHANGES
 MODULE_SRC = $(filter-out module/%.mod.c,$(wildcard module/*.c module/*.h))
 
-.PHONY: all module tool clean deps check check-host check-vm check-debug \
+.PHONY: all module tool clean deps check check-host check-vm check-debug check-data bench \
 	style dkms-check regen regen-check demo install uninstall
 
 all: module tool
@@ -65,6 +65,14 @@ check-vm: tool
 
 check-debug: tool
 	selftests/vm/run-suite.sh debug
+
+# The long data-plane selftests (not in make check yet: see README).
+check-data: tool
+	PTUN_TESTS=data selftests/vm/run-suite.sh debian
+
+# A benchmark, not a test: one VM boot, see Documentation/performance.md.
+bench: tool
+	scripts/bench.sh
 
 # Everything CI runs: see scripts/check.sh.
 check:

@@ -19,6 +19,7 @@ pkgs=(
 	dkms sparse
 	iproute2 iperf3 tcpdump iputils-ping netcat-openbsd nftables
 	util-linux python3 python3-yaml python3-jsonschema jq
+	wireguard-tools
 )
 
 if [ "$(id -u)" -ne 0 ]; then

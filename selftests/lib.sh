@@ -123,3 +123,255 @@ ktap_done() {
 	echo "# Totals: pass:$ktap_pass fail:$ktap_fail skip:$ktap_skip"
 	[ "$ktap_fail" -eq 0 ]
 }
+
+# ---------------------------------------------------------------------------
+# Data plane: a server namespace with client namespaces over veth links.
+#
+# Client N (namespace cN unless named otherwise) reaches the server ("srv")
+# over a veth pair: sN in srv (10.1.N.1/24, fd01:N::1/64) and u0 in the
+# client (10.1.N.2/24, fd01:N::2/64). Inside the tunnel the server is
+# 10.9.0.1 / fd09::1 and owns 10.9.0.0/24, fd09::/64; client N is 10.9.N.1 /
+# fd09:0:0:N::1 and owns 10.9.N.0/24, fd09:0:0:N::/64. The server knows
+# client N as peer N; each client knows the server as peer 100.
+SRV_PORT=5000
+CLI_PORT=6000
+NLRAW=$top/selftests/nlraw.py
+WIRE=$top/selftests/wire.py
+DTMP=${DTMP:-$(mktemp -d /tmp/ptun-data.XXXXXX)}
+
+# Background jobs of a scenario; killed when the scenario's subshell exits.
+bg_pids=()
+bg_reap() {
+	local p
+	for p in "${bg_pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	wait 2>/dev/null
+	return 0
+}
+
+# bgns NS CMD...: start CMD in namespace NS in the background; its pid is
+# left in BG_PID (ip netns exec execs CMD, so that pid is CMD's).
+bgns() {
+	local ns=$1
+	shift
+	echo "# [$ns] (background) $*" >&2
+	ip netns exec "$ns" "$@" &
+	BG_PID=$!
+	bg_pids+=("$BG_PID")
+	trap bg_reap EXIT
+}
+
+# ns_add NS...: namespaces with loopback up.
+ns_add() {
+	local ns
+	for ns in "$@"; do
+		[ -e "/run/netns/$ns" ] && continue
+		run ip netns add "$ns"
+		ip -n "$ns" link set lo up
+	done
+}
+
+# ul_link SRV CLI N: the veth pair of client N (see above), up.
+ul_link() {
+	local s=$1 c=$2 n=$3
+	ns_add "$s" "$c"
+	run ip -n "$s" link add "s$n" type veth peer name u0 netns "$c"
+	nsrun "$s" ip -batch - <<-EOB
+	addr add 10.1.$n.1/24 dev s$n
+	addr add fd01:$n::1/64 dev s$n nodad
+	link set s$n up
+	EOB
+	nsrun "$c" ip -batch - <<-EOB
+	addr add 10.1.$n.2/24 dev u0
+	addr add fd01:$n::2/64 dev u0 nodad
+	link set u0 up
+	EOB
+}
+
+# tun_server NS: ptun0 of the server, up, with its addresses and routes.
+tun_server() {
+	nsrun "$1" "$PTUN" link add ptun0 listen-port $SRV_PORT
+	nsrun "$1" ip -batch - <<-EOB
+	addr add 10.9.0.1/32 dev ptun0
+	addr add fd09::1/128 dev ptun0 nodad
+	link set ptun0 up
+	route add 10.9.0.0/16 dev ptun0
+	route add fd09::/48 dev ptun0
+	EOB
+}
+
+# tun_client NS N [DEV-NS]: ptun0 of client N, created in NS; configured in
+# DEV-NS (default NS) where it must already be.
+tun_client_addrs() {
+	local ns=$1 n=$2
+	nsrun "$ns" ip -batch - <<-EOB
+	addr add 10.9.$n.1/32 dev ptun0
+	addr add fd09:0:0:$n::1/128 dev ptun0 nodad
+	link set ptun0 up
+	route add 10.9.0.0/24 dev ptun0
+	route add fd09::/64 dev ptun0
+	EOB
+}
+
+# endpoint_of N SIDE FAMILY: the underlay endpoint of the server (SIDE=s) or
+# client N (SIDE=c) as ADDR:PORT.
+endpoint_of() {
+	local n=$1 side=$2 fam=$3 host port
+	if [ "$side" = s ]; then host=1 port=$SRV_PORT; else host=2 port=$CLI_PORT; fi
+	if [ "$fam" = 6 ]; then
+		echo "[fd01:$n::$host]:$port"
+	else
+		echo "10.1.$n.$host:$port"
+	fi
+}
+
+# key_pair SRV CLI N KEY-ID CIPHER [SLOT]: a fresh key for the tunnel of
+# client N, installed on both sides (the client is the initiator). SRV_KEY
+# and CLI_KEY (arrays) add words to the server's and the client's "key add".
+key_pair() {
+	local s=$1 c=$2 n=$3 kid=$4 cipher=$5 slot=${6:-primary}
+	local f=$DTMP/key-$s-$n-$kid
+	"$PTUN" genkey > "$f"
+	nsrun "$s" "$PTUN" key add ptun0 "$n" key-id "$kid" key-file "$f" \
+		role responder cipher "$cipher" slot "$slot" "${SRV_KEY[@]}"
+	nsrun "$c" "$PTUN" key add ptun0 100 key-id "$kid" key-file "$f" \
+		role initiator cipher "$cipher" slot "$slot" "${CLI_KEY[@]}"
+}
+
+# tun_join SRV CLI N CIPHER FAMILY: underlay, device, peers and key 1 for
+# client N over the outer FAMILY (4 or 6). SRV_PEER and CLI_PEER (arrays)
+# add words to the server's and the client's "peer add".
+tun_join() {
+	local s=$1 c=$2 n=$3 cipher=$4 fam=$5
+	[ -e "/run/netns/$s" ] && ip netns exec "$s" ip link show ptun0 >/dev/null 2>&1 ||
+		{ ns_add "$s"; tun_server "$s"; }
+	ul_link "$s" "$c" "$n"
+	nsrun "$c" "$PTUN" link add ptun0 listen-port $CLI_PORT
+	tun_client_addrs "$c" "$n"
+	nsrun "$s" "$PTUN" peer add ptun0 "$n" endpoint "$(endpoint_of "$n" c "$fam")" \
+		allowed-ips "10.9.$n.0/24,fd09:0:0:$n::/64" remote-id 100 "${SRV_PEER[@]}"
+	nsrun "$c" "$PTUN" peer add ptun0 100 endpoint "$(endpoint_of "$n" s "$fam")" \
+		allowed-ips 10.9.0.0/24,fd09::/64 remote-id "$n" "${CLI_PEER[@]}"
+	key_pair "$s" "$c" "$n" 1 "$cipher"
+}
+
+# pj NS: ptun show --json of NS, not echoed (called often).
+pj() {
+	ip netns exec "$1" "$PTUN" show --json
+}
+
+# peer_val NS ID JQ: JQ applied to peer ID of ptun0 in NS.
+peer_val() {
+	pj "$1" | jq -r --argjson id "$2" \
+		".devices[] | select(.ifname == \"ptun0\") | .peers[] | select(.id == \$id) | $3"
+}
+
+# drop_val NS REASON: ptun0's drop counter REASON in NS.
+drop_val() {
+	pj "$1" | jq -r ".devices[] | select(.ifname == \"ptun0\") | .drops.$2"
+}
+
+# drops_line NS: ptun0's non-zero drop counters, for the log.
+drops_line() {
+	pj "$1" | jq -r '.devices[] | select(.ifname == "ptun0") | .drops |
+		to_entries | map(select(.value != 0) | "\(.key)=\(.value)") | join(" ")'
+}
+
+# stat_val NS DEV FIELD: rtnl_link_stats64 field FIELD (rx.packets,
+# tx.errors) of DEV in NS, from sysfs (jq starts slowly under TCG).
+stat_val() {
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/${3/./_}"
+}
+
+# ping_ok NS DST [PING-ARGS...]: a few pings that must all come back.
+ping_ok() {
+	local ns=$1 dst=$2 out
+	shift 2
+	echo "# [$ns] ping -n -q -c 3 -i 0.2 -w 15 $* $dst" >&2
+	out=$(ip netns exec "$ns" ping -n -q -c 3 -i 0.2 -w 15 "$@" "$dst" 2>&1) ||
+		{ echo "$out" | sed 's/^/#   /'; fail "ping $dst from $ns failed"; return 1; }
+	expect_match "$out" ' 0% packet loss' "ping $dst from $ns"
+}
+
+# iperf_ok SRV-NS CLI-NS ADDR: a short iperf3 over the tunnel moves data.
+iperf_ok() {
+	local s=$1 c=$2 addr=$3 out res
+	bgns "$s" iperf3 -s -1 -B "$addr" >/dev/null 2>&1
+	wait_for 20 sh -c "ip netns exec $s ss -Htln 'sport = :5201' | grep -q ."
+	out=$(nsrun "$c" iperf3 -c "$addr" -t 2 -J) ||
+		{ echo "$out" | jq -r '.error // empty' | sed 's/^/#   /'; fail "iperf3 to $addr"; return 1; }
+	wait "$BG_PID" || true
+	res=$(echo "$out" | jq -r '.end.sum_received | "\(.bytes) \(.bits_per_second / 1e6 | floor)"')
+	echo "# iperf3 to $addr: ${res#* } Mbit/s"
+	[ "${res%% *}" -gt 0 ] || fail "iperf3 to $addr moved nothing"
+}
+
+# capture_start NS IF FILE [FILTER...]: tcpdump writing FILE packet by
+# packet, once it is listening; its pid in CAP_PID.
+capture_start() {
+	local ns=$1 ifc=$2 file=$3
+	shift 3
+	rm -f "$file" "$file.err"
+	bgns "$ns" tcpdump -n -U -i "$ifc" -w "$file" "$@" 2>"$file.err"
+	CAP_PID=$BG_PID
+	wait_for 20 grep -q 'listening on' "$file.err"
+}
+
+# capture_stop: stop the capture started last and wait for its file.
+capture_stop() {
+	kill "$CAP_PID" 2>/dev/null || true
+	wait "$CAP_PID" 2>/dev/null || true
+	return 0
+}
+
+# ev_start NS FILE [--cmd NAME]...: record ptun events of NS in FILE (JSON
+# lines with the time they arrived) from now on.
+ev_start() {
+	local ns=$1 file=$2
+	shift 2
+	rm -f "$file" "$file.ready"
+	bgns "$ns" python3 "$NLRAW" listen --count 100000 --timeout 3600 --time \
+		--ready "$file.ready" "$@" > "$file"
+	wait_for 30 test -e "$file.ready"
+}
+
+# ev_count FILE JQ-CONDITION: how many recorded events satisfy it.
+ev_count() {
+	jq -s "map(select($2)) | length" "$1"
+}
+
+# ev_has FILE JQ-CONDITION: for wait_for.
+ev_has() {
+	[ "$(ev_count "$1" "$2")" -gt 0 ]
+}
+
+# peer_is NS ID JQ-CONDITION: for wait_for.
+peer_is() {
+	[ "$(peer_val "$1" "$2" "$3")" = true ]
+}
+
+# peer_eq NS ID JQ WANT: for wait_for.
+peer_eq() {
+	[ "$(peer_val "$1" "$2" "$3")" = "$4" ]
+}
+
+# cap_has FILE N [FILTER...]: a capture holds at least N packets (matching
+# FILTER); for wait_for before capture_stop, so none is lost in tcpdump.
+cap_has() {
+	local file=$1 n=$2
+	shift 2
+	[ "$(tcpdump -r "$file" -n "$@" 2>/dev/null | wc -l)" -ge "$n" ]
+}
+
+# poll SECONDS CMD...: like wait_for, but only returns 1 when time is up,
+# so it may stand in a condition (wait_for fails the scenario through
+# errexit, which a condition turns off).
+poll() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}

@@ -8,11 +8,19 @@ and reports what the kernel answered, with the extended ack, as JSON:
   nlraw.py request CMD [--dump] [ATTR:KIND:VALUE ...]
   nlraw.py batch < REQUESTS   (one "CMD ATTR:KIND:VALUE ..." a line; prints
                                "error|extack|bad attribute" a line)
-  nlraw.py listen [--count N] [--timeout S] -- SHELL-COMMAND
+  nlraw.py listen [--count N] [--timeout S] [--cmd NAME]... [--ready FILE]
+                  [--time] -- SHELL-COMMAND
 
 CMD and ATTR are names from include/uapi/linux/ptun.h (PTUN_CMD_DEV_GET,
 PTUN_A_DEV_IFNAME) or numbers; KIND is u8, u16, u32, u64, str (with NUL),
 rawstr (without NUL) or hex (raw bytes).
+
+Nested attributes (peer, keyconf, drops, allowed-ip) are decoded into
+objects, multi-attributes into lists, addresses into their text form. With
+--raw, request also prints each reply's attributes as hex. listen prints one
+JSON object per event: only those named by --cmd (if given), with the time
+it arrived (--time, seconds since the epoch); --ready FILE is created once
+the socket has joined the group, so a test can start it in the background.
 """
 
 import argparse
@@ -180,16 +188,47 @@ def encode(spec, names):
     return attr(atype, payload)
 
 
-def decode(attrs, names):
+# Nests of the family: attribute name -> (prefix of its attributes' names,
+# whether it may repeat).
+NESTS = {
+    'peer': ('PTUN_A_PEER_', False),
+    'keyconf': ('PTUN_A_KEYCONF_', False),
+    'drops': ('PTUN_A_DROPS_', False),
+    'allowed_ip': ('PTUN_A_ALLOWED_IP_', True),
+    'key': ('PTUN_A_KEYCONF_', True),
+}
+
+
+def decode(attrs, names, prefix='PTUN_A_DEV_'):
     rev = {}
     for n, v in names.items():
-        if n.startswith('PTUN_A_DEV_') and not n.endswith('_MAX'):
-            rev[v] = n[len('PTUN_A_DEV_'):].lower()
+        if n.startswith(prefix) and not n.endswith('_MAX'):
+            rev[v] = n[len(prefix):].lower()
     out = {}
     for atype, val, _ in attrs:
         key = rev.get(atype, str(atype))
-        if key == 'ifname':
+        if key in NESTS:
+            sub, multi = NESTS[key]
+            value = decode(parse_attrs(val), names, sub)
+            if key == 'allowed_ip' and 'addr' in value:
+                value = '%s/%s' % (socket.inet_ntop(
+                    socket.AF_INET if len(value['addr']) == 8
+                    else socket.AF_INET6, bytes.fromhex(value['addr'])),
+                    value.get('cidr'))
+            if multi:
+                out.setdefault(key, []).append(value)
+            else:
+                out[key] = value
+        elif key == 'ifname':
             out[key] = val.rstrip(b'\0').decode()
+        elif key == 'endpoint_ipv4':
+            out[key] = socket.inet_ntop(socket.AF_INET, val)
+        elif key == 'endpoint_ipv6':
+            out[key] = socket.inet_ntop(socket.AF_INET6, val)
+        elif key == 'addr':
+            out[key] = val.hex()
+        elif len(val) == 0:
+            out[key] = True
         elif len(val) in (1, 2, 4, 8):
             out[key] = int.from_bytes(val, sys.byteorder)
         else:
@@ -203,11 +242,15 @@ def main():
     rq = sub.add_parser('request')
     rq.add_argument('cmd')
     rq.add_argument('--dump', action='store_true')
+    rq.add_argument('--raw', action='store_true')
     rq.add_argument('attrs', nargs='*')
     sub.add_parser('batch')
     ls = sub.add_parser('listen')
     ls.add_argument('--count', type=int, default=1)
     ls.add_argument('--timeout', type=float, default=10)
+    ls.add_argument('--cmd', action='append', default=[])
+    ls.add_argument('--ready')
+    ls.add_argument('--time', action='store_true')
     ls.add_argument('command', nargs=argparse.REMAINDER)
     args = ap.parse_args()
 
@@ -243,15 +286,19 @@ def main():
         nl = Genl()
         replies, err, msg, badname = request(
             args.cmd, args.attrs, NLM_F_DUMP if args.dump else 0)
-        print(json.dumps({'errno': err,
-                          'error': os.strerror(err) if err else None,
-                          'extack': msg, 'bad_attr': badname,
-                          'parts': nl.parts,
-                          'replies': [decode(r, names) for r in replies]}))
+        out = {'errno': err, 'error': os.strerror(err) if err else None,
+               'extack': msg, 'bad_attr': badname, 'parts': nl.parts,
+               'replies': [decode(r, names) for r in replies]}
+        if args.raw:
+            out['raw'] = [b''.join(attr(t, v) for t, v, _ in r).hex()
+                          for r in replies]
+        print(json.dumps(out))
         return
 
     nl.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
                        groups['events'])
+    if args.ready:
+        open(args.ready, 'w').close()
     cmdline = args.command[1:] if args.command[:1] == ['--'] else args.command
     if cmdline:
         subprocess.run(cmdline, check=True, stdout=sys.stderr)
@@ -270,7 +317,11 @@ def main():
             if mtype != fid:
                 continue
             ev = {'cmd': rev_cmd.get(body[0], body[0])}
+            if args.cmd and ev['cmd'] not in args.cmd:
+                continue
             ev.update(decode(parse_attrs(body[4:]), names))
+            if args.time:
+                ev['time'] = time.time()
             print(json.dumps(ev), flush=True)
             got += 1
     sys.exit(0 if got == args.count else 1)

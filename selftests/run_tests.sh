@@ -5,7 +5,10 @@
 # one KTAP document with a subtest per file, the way kselftest's runner does.
 # A file that exits 4 is skipped (missing dependency).
 here=$(cd "$(dirname "$0")" && pwd)
-tests=(link.sh netns.sh perm.sh genl.sh ynl.sh unload.sh)
+# make check runs the default list on every kernel; the long data-plane
+# files run with PTUN_TESTS=data (make check-data), or name files.
+tests=(link.sh netns.sh perm.sh genl.sh ynl.sh tunnel.sh unload.sh)
+[ "${PTUN_TESTS:-}" = data ] && tests=(data.sh path.sh attack.sh keys.sh scale.sh)
 [ $# -gt 0 ] && tests=("$@")
 
 echo "KTAP version 1"

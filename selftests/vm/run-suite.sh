@@ -52,7 +52,8 @@ for k in "${kernels[@]}"; do
 	case $rel in *debug*) timeout=2400 ;; esac
 	if [ "$ok" = 1 ]; then
 		"$here/vm.sh" "$image" "$rel" "$out" "$timeout" "$ko" \
-			env PTUN_KO="$ko" "$top/selftests/run_tests.sh"
+			env PTUN_KO="$ko" PTUN_TESTS="${PTUN_TESTS:-}" \
+			"$top/selftests/run_tests.sh"
 		rc=$?
 		[ -f "$out/output" ] && sed 's/^/  /' "$out/output"
 		if [ "$rc" -eq 0 ]; then
