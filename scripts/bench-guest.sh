@@ -33,7 +33,8 @@
 # by the packets the tunnels carried (both directions, both hosts).
 #
 # Environment: BENCH_ROUNDS (default 5), BENCH_SECONDS (per iperf3 run,
-# default 3, after 1 s omitted), BENCH_PINGS (flood pings for the allocation
+# default 3, after 1 s omitted), BENCH_PROGRESS (a file, e.g. /dev/ttyS0, to
+# log each step to as it starts), BENCH_PINGS (flood pings for the allocation
 # count, default 10000), BENCH_VARIANTS (space-separated subset).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,6 +52,8 @@ results=$work/results	# round variant metric value
 : > "$results"
 
 log() { echo "# $*"; }
+# BENCH_PROGRESS=FILE (e.g. /dev/ttyS0): say what runs, as it starts.
+progress() { [ -z "${BENCH_PROGRESS:-}" ] || echo "bench: $*" >> "$BENCH_PROGRESS"; }
 
 declare -A num=([veth]=0 [ipip]=1 [wireguard]=2 [esp-chacha]=3 [esp-gcm]=4
 	[ptun-chacha]=5 [ptun-gcm]=6)
@@ -197,15 +200,19 @@ iperf3_run() {
 
 measure() {	# measure ROUND VARIANT: one line per metric into $results
 	local r=$1 v=$2 j val
+	progress "round $r: $v"
 	j=$(iperf3_run "$v")
 	val=$(jq -r '.end.sum_received.bits_per_second // empty | . / 1e6' <<<"$j" 2>/dev/null)
 	echo "$r $v tcp1 ${val:-NA}" >> "$results"
+	progress "round $r: $v tcp4"
 	j=$(iperf3_run "$v" -P 4)
 	val=$(jq -r '.end.sum_received.bits_per_second // empty | . / 1e6' <<<"$j" 2>/dev/null)
 	echo "$r $v tcp4 ${val:-NA}" >> "$results"
+	progress "round $r: $v udp64"
 	j=$(iperf3_run "$v" -u -l 64 -b 0)
 	val=$(jq -r '.end.sum_received | select(.seconds > 0) | .bytes / 64 / .seconds / 1000' <<<"$j" 2>/dev/null)
 	echo "$r $v udp64 ${val:-NA}" >> "$results"
+	progress "round $r: $v ping"
 	val=$(ip netns exec a ping -c 20 -i 0.05 -q "$(addr "$v" 2)" 2>/dev/null |
 		awk -F/ '/^rtt|^round-trip/ { print $5 }')
 	echo "$r $v rtt ${val:-NA}" >> "$results"
@@ -287,6 +294,7 @@ allocs() {
 			{ echo "NA NA"; return; }
 	done
 	echo > "$t/trace"
+	progress "allocations: $v"
 	before=$(tunnel_packets "$@")
 	echo 1 > "$t/tracing_on"
 	ip netns exec a ping -f -c "$PINGS" -w 300 -q "$(addr "$v" 2)" > /dev/null 2>&1
