@@ -83,11 +83,11 @@ underlay_only_udp() {
 	peers 4 chacha20-poly1305
 	nsrun a ping -c 1 -W 2 10.99.0.2 >/dev/null
 	bgns b tcpdump -i vb -n -U -w "$cap" 2>/dev/null
-	wait_for 10 test -s "$cap"
+	wait_for 60 test -s "$cap"
 	nsrun a ping -c 3 -i 0.2 -p "$marker" 10.99.0.2 >/dev/null ||
 		fail "no traffic" || return 1
 	# the flush of tcpdump's last packets: wait for all six datagrams
-	wait_for 10 sh -c "[ \$(tcpdump -r $cap -n 2>/dev/null | wc -l) -ge 6 ]"
+	wait_for 30 sh -c "[ \$(tcpdump -r $cap -n 2>/dev/null | wc -l) -ge 6 ]"
 	kill "$BG_PID"
 	wait "$BG_PID" 2>/dev/null || true
 	# neighbour discovery (ARP, ICMPv6) aside, nothing but the tunnel
@@ -109,10 +109,10 @@ swap_and_replay() {
 		fail "traffic with the swap done on one side only" || return 1
 	nsrun b "$PTUN" key swap pb 1
 	bgns b tcpdump -i vb -n -U -w "$cap" udp and dst port 7002 2>/dev/null
-	wait_for 10 test -s "$cap"
+	wait_for 60 test -s "$cap"
 	nsrun a ping -c 2 -i 0.2 -W 2 10.99.0.2 >/dev/null ||
 		fail "traffic after the swap on both sides" || return 1
-	wait_for 10 sh -c "[ \$(tcpdump -r $cap -n 2>/dev/null | wc -l) -ge 2 ]"
+	wait_for 30 sh -c "[ \$(tcpdump -r $cap -n 2>/dev/null | wc -l) -ge 2 ]"
 	kill "$BG_PID"
 	wait "$BG_PID" 2>/dev/null || true
 	expect_eq "$(nsrun a "$PTUN" show --json | jq -r '.devices[0].peers[0].keys[] | select(.slot == "primary") | .key_id')" 2 \
