@@ -120,7 +120,7 @@ swap_and_replay() {
 	# send the captured datagrams again, from a's address and port
 	before=$(rx_packets b pb)
 	nsrun a "$WIRE" send "$cap" --port 7002 --to 192.168.9.2:7002 --all >/dev/null
-	wait_for 10 sh -c "ip netns exec b $PTUN show --json | jq -e '.devices[0].drops.replayed >= 2' >/dev/null"
+	wait_for 30 sh -c "ip netns exec b $PTUN show --json | jq -e '.devices[0].drops.replayed >= 2' >/dev/null"
 	expect_eq "$(rx_packets b pb)" "$before" "device rx packets after the replay"
 }
 
