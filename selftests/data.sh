@@ -126,6 +126,8 @@ underlay_shows_no_plaintext() {
 	nsrun c1 "$PTUN" peer set ptun0 100 endpoint "$(endpoint_of 1 s 6)"
 	nsrun c1 ping -n -q -c 5 -i 0.1 -p "$mhex" fd09::1
 	nsrun srv ping -n -q -c 5 -i 0.1 -p "$mhex" 10.9.1.1
+	# 20 pings each way and the UDP datagram: 41 or more
+	wait_for 20 cap_has "$cap" 41 udp and "(port $SRV_PORT or port $CLI_PORT)"
 	capture_stop
 	CAP_PID=$ul_pid capture_stop
 	local inner outer udp other
@@ -141,7 +143,6 @@ underlay_shows_no_plaintext() {
 		not (udp and src port $SRV_PORT and dst port $CLI_PORT) and
 		not (udp and src port $CLI_PORT and dst port $SRV_PORT)" 2>/dev/null)
 	echo "# underlay: $udp tunnel datagrams"
-	[ "$udp" -ge 40 ] || fail "only $udp tunnel datagrams on the underlay, want >= 40"
 	[ -z "$other" ] || { echo "$other" | sed 's/^/#   /'; fail "other traffic on the underlay"; }
 	# each datagram: version 1, type 1, the receiver's id for us, a
 	# fresh counter for each direction.

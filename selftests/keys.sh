@@ -116,8 +116,8 @@ key_material_never_returned() {
 	local f=$DTMP/key-srv-1-1 halves raw h
 	halves=$(base64 -d "$f" | od -An -v -tx1 | tr -d ' \n' | sed -E 's/^(.{64})(.{64})$/\1 \2/')
 	[ "$(echo "$halves" | wc -w)" = 2 ] || fail "key file is not 64 bytes"
-	raw=$(nsrun srv python3 "$NLRAW" request PTUN_CMD_PEER_GET --dump --raw \
-		PTUN_A_DEV_IFNAME:str:ptun0)
+	raw=$(nsrun srv python3 "$NLRAW" request PTUN_CMD_PEER_GET \
+		PTUN_A_DEV_IFNAME:str:ptun0 --dump --raw)
 	echo "$raw" | jq -c '.replies[]' | sed 's/^/# /'
 	expect_eq "$(echo "$raw" | jq '[.replies[].peer.key[]?] | length')" 1 "keys in the dump"
 	expect_eq "$(echo "$raw" | jq '[.replies[].peer.key[]? | keys[] |

@@ -53,9 +53,10 @@ ev_twice() {
 # An idle client with keepalive 1 sends an empty authenticated datagram
 # about every second; the server (timeout 3 s) never declares it dead.
 keepalive_at_interval() {
-	local SRV_PEER=(keepalive 1 keepalive-timeout 3) CLI_PEER=(keepalive 1)
 	tun_join srv c1 1 chacha20-poly1305 4
-	SRV_PEER=() CLI_PEER=()
+	# keepalives on once the keys are in: none can go without one
+	nsrun srv "$PTUN" peer set ptun0 1 keepalive 1 keepalive-timeout 3
+	nsrun c1 "$PTUN" peer set ptun0 100 keepalive 1
 	ev_start srv "$DTMP/ev" --cmd PTUN_CMD_PEER_DEAD_NTF
 	local cap=$DTMP/ka.pcap tx0 rx0 gaps list
 	tx0=$(peer_val c1 100 .tx_packets)
@@ -92,6 +93,7 @@ peer_dead_after_timeout() {
 	local SRV_PEER=(keepalive 1 keepalive-timeout 2) CLI_PEER=(keepalive 1)
 	tun_join srv c1 1 chacha20-poly1305 4
 	SRV_PEER=() CLI_PEER=()
+	expect_eq "$(peer_val srv 1 '"\(.keepalive) \(.keepalive_timeout)"')" "1 2" "server's keepalive and timeout"
 	ping_ok c1 10.9.0.1
 	expect_eq "$(peer_val srv 1 .dead)" false "dead while talking"
 	ev_start srv "$DTMP/ev" --cmd PTUN_CMD_PEER_DEAD_NTF
