@@ -63,7 +63,8 @@ timeout=$((900 + rounds * 400))
 out=$top/build/vm/bench-$rel
 echo "bench: booting $rel under QEMU (TCG), $rounds rounds; the guest's report follows"
 rc=0
-selftests/vm/vm.sh "$image" "$rel" "$out" "$timeout" "$ko" \
+# A thread per vCPU: the bench measures how ptun uses both (see vm.sh).
+PTUN_VM_TCG=multi selftests/vm/vm.sh "$image" "$rel" "$out" "$timeout" "$ko" \
 	env "${envs[@]}" "$top/scripts/bench-guest.sh" || rc=$?
 [ -f "$out/output" ] && cat "$out/output"
 

@@ -34,9 +34,16 @@ mkdir -p "$outdir"
 	echo
 } > "$outdir/job"
 
+# One host thread runs both vCPUs (thread=single) unless PTUN_VM_TCG=multi
+# (the bench, which measures parallelism). With a thread per vCPU, a
+# static key flipped during a test (tcpdump turning on timestamps flips
+# netstamp_needed_key) was once seen executing stale code on the other
+# vCPU: "Oops: int3" in __netif_receive_skb_core right after the kernel
+# had finished patching the site. QEMU's multi-threaded TCG does not make
+# such cross-modified code visible the way hardware does; one thread does.
 rc=0
 timeout --foreground -k 10 "$timeout" \
-	qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
+	qemu-system-x86_64 -accel "tcg,thread=${PTUN_VM_TCG:-single}" -cpu max -smp 2 -m 2048 \
 	-nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 quiet loglevel=4 ptun_src=$top" \
