@@ -66,7 +66,7 @@ check-vm: tool
 check-debug: tool
 	selftests/vm/run-suite.sh debug
 
-# The long data-plane selftests (not in make check yet: see README).
+# Only the data-plane selftests (also part of make check), Debian kernels.
 check-data: tool
 	PTUN_TESTS=data selftests/vm/run-suite.sh debian
 

@@ -5,10 +5,16 @@
 # one KTAP document with a subtest per file, the way kselftest's runner does.
 # A file that exits 4 is skipped (missing dependency).
 here=$(cd "$(dirname "$0")" && pwd)
-# make check runs the default list on every kernel; the long data-plane
-# files run with PTUN_TESTS=data (make check-data), or name files.
-tests=(link.sh netns.sh perm.sh genl.sh ynl.sh tunnel.sh unload.sh)
-[ "${PTUN_TESTS:-}" = data ] && tests=(data.sh path.sh attack.sh keys.sh scale.sh)
+# make check runs every file on every kernel; PTUN_TESTS=data picks the
+# data-plane files (make check-data); PTUN_TESTS="a.sh b.sh" or arguments
+# name files.
+tests=(link.sh netns.sh perm.sh genl.sh ynl.sh tunnel.sh
+	data.sh path.sh attack.sh keys.sh scale.sh unload.sh)
+case ${PTUN_TESTS:-} in
+"") ;;
+data) tests=(tunnel.sh data.sh path.sh attack.sh keys.sh scale.sh) ;;
+*) read -r -a tests <<<"$PTUN_TESTS" ;;
+esac
 [ $# -gt 0 ] && tests=("$@")
 
 echo "KTAP version 1"
