@@ -51,11 +51,14 @@ ev_twice() {
 }
 
 # An idle client with keepalive 1 sends an empty authenticated datagram
-# about every second; the server (timeout 3 s) never declares it dead.
+# about every second; the server (timeout 5 s) never declares it dead.
+# The gaps are read from tcpdump's timestamps in a guest that shares the
+# host's CPUs: one late gap is noise, so the median must be about 1 s and
+# none may come near the timeout.
 keepalive_at_interval() {
 	tun_join srv c1 1 chacha20-poly1305 4
 	# keepalives on once the keys are in: none can go without one
-	nsrun srv "$PTUN" peer set ptun0 1 keepalive 1 keepalive-timeout 3
+	nsrun srv "$PTUN" peer set ptun0 1 keepalive 1 keepalive-timeout 5
 	nsrun c1 "$PTUN" peer set ptun0 100 keepalive 1
 	ev_start srv "$DTMP/ev" --cmd PTUN_CMD_PEER_DEAD_NTF
 	local cap=$DTMP/ka.pcap tx0 rx0 gaps list
@@ -74,10 +77,13 @@ keepalive_at_interval() {
 	expect_eq "$(echo "$gaps" | head -n 1)" 0 "datagrams that are not keepalives"
 	gaps=$(echo "$gaps" | tail -n 1)
 	echo "# seconds between keepalives: $gaps"
-	for g in $gaps; do
-		awk -v g="$g" 'BEGIN { exit !(g >= 0.5 && g <= 2.2) }' ||
-			fail "keepalive $g s after the previous one, want about 1 s"
-	done
+	echo "$gaps" | tr ' ' '\n' | sort -n | awk '
+		{ g[NR] = $1 }
+		END {
+			med = g[int((NR + 1) / 2)]
+			printf "# median %s s, longest %s s\n", med, g[NR]
+			exit !(NR >= 5 && med >= 0.8 && med <= 1.3 && g[1] >= 0.5 && g[NR] <= 4)
+		}' || fail "keepalive gaps $gaps: want a median of about 1 s, none under 0.5 or over 4"
 	[ "$(peer_val c1 100 .tx_packets)" -ge $((tx0 + 6)) ] ||
 		fail "client's tx_packets $tx0 -> $(peer_val c1 100 .tx_packets)"
 	expect_eq "$(stat_val srv ptun0 rx.packets)" "$rx0" "inner packets delivered on the server"
