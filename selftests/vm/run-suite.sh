@@ -4,7 +4,9 @@
 # run-suite.sh [debian] [debug]: for each kernel (both Debian kernels by
 # default, the debug kernel with "debug"), build ptun.ko for it, boot it
 # under QEMU, run selftests/run_tests.sh inside and check the kernel log.
-# The kernels' VMs run concurrently. Prints one KTAP document (a subtest
+# PTUN_TESTS names the files to run (see run_tests.sh), PTUN_DEBUG_TESTS
+# those for the debug kernel (default: the same). The kernels' VMs run
+# concurrently. Prints one KTAP document (a subtest
 # per kernel, in order) and the closing line "N passed, N failed"; exits 1
 # if anything failed.
 set -uo pipefail
@@ -34,7 +36,7 @@ make -s -C "$top/userspace" >&2 || exit 1
 # its KTAP subtest to $out/report and "PASS FAIL" to $out/counts.
 run_kernel() {
 	local n=$1 rel=$2 image=$3 kdir=$4
-	local out=$top/build/vm/run-$rel ok=1 sub=() rc ko timeout p=0 f=0 line
+	local out=$top/build/vm/run-$rel ok=1 sub=() rc ko timeout tests p=0 f=0 line
 	mkdir -p "$out.d"
 	{
 	echo "# kernel $rel ($image)"
@@ -47,11 +49,11 @@ run_kernel() {
 	fi
 	# The whole suite, data-plane files included, takes 10-20 minutes
 	# on a Debian kernel and about three times that on the debug one.
-	timeout=2700
-	case $rel in *debug*) timeout=5000 ;; esac
+	timeout=2700 tests=${PTUN_TESTS:-}
+	case $rel in *debug*) timeout=5000 tests=${PTUN_DEBUG_TESTS:-$tests} ;; esac
 	if [ "$ok" = 1 ]; then
 		"$here/vm.sh" "$image" "$rel" "$out" "$timeout" "$ko" \
-			env PTUN_KO="$ko" PTUN_TESTS="${PTUN_TESTS:-}" \
+			env PTUN_KO="$ko" PTUN_TESTS="$tests" \
 			"$top/selftests/run_tests.sh"
 		rc=$?
 		[ -f "$out/output" ] && sed 's/^/  /' "$out/output"
