@@ -9,6 +9,8 @@
 # Afterwards OUTDIR holds: output (COMMAND's stdout+stderr), status (its exit
 # code), dmesg, kmemleak (if the kernel has it) and console (serial log).
 # Exits with COMMAND's status, or 125 if the guest never reported one.
+# VM_MONITOR=yes adds a QEMU monitor on the socket OUTDIR/monitor (for
+# scripts/flood-repro.sh to look at the vCPUs of a guest that stops).
 set -euo pipefail
 
 kernel=$1 rel=$2 outdir=$3 timeout=$4 module=$5
@@ -41,10 +43,12 @@ mkdir -p "$outdir"
 # vCPU: "Oops: int3" in __netif_receive_skb_core right after the kernel
 # had finished patching the site. QEMU's multi-threaded TCG does not make
 # such cross-modified code visible the way hardware does; one thread does.
+monitor=()
+[ -z "${VM_MONITOR:-}" ] || monitor=(-monitor "unix:$outdir/monitor,server,nowait")
 rc=0
 timeout --foreground -k 10 "$timeout" \
 	qemu-system-x86_64 -accel "tcg,thread=${PTUN_VM_TCG:-single}" -cpu max -smp 2 -m 2048 \
-	-nographic -no-reboot -nic none \
+	-nographic -no-reboot -nic none "${monitor[@]}" \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 quiet loglevel=4 ptun_src=$top" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap \
