@@ -57,38 +57,52 @@ static void ptun_recv_endpoint(struct sk_buff *skb, struct ptun_endpoint *ep)
 	}
 }
 
-static bool ptun_endpoint_eq(const struct ptun_endpoint *a,
-			     const struct ptun_endpoint *b)
+/* Whether the peer's address and port are those of @b. */
+static bool ptun_endpoint_remote_eq(const struct ptun_endpoint *a,
+				    const struct ptun_endpoint *b)
 {
 	if (a->addr.sa_family != b->addr.sa_family)
 		return false;
 	if (a->addr.sa_family == AF_INET)
 		return a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr &&
-		       a->addr4.sin_port == b->addr4.sin_port &&
-		       a->src4 == b->src4;
+		       a->addr4.sin_port == b->addr4.sin_port;
 	return ipv6_addr_equal(&a->addr6.sin6_addr, &b->addr6.sin6_addr) &&
 	       a->addr6.sin6_port == b->addr6.sin6_port &&
-	       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id &&
-	       ipv6_addr_equal(&a->src6, &b->src6);
+	       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id;
+}
+
+/* Whether our own address towards the peer is that of @b. */
+static bool ptun_endpoint_local_eq(const struct ptun_endpoint *a,
+				   const struct ptun_endpoint *b)
+{
+	if (a->addr.sa_family == AF_INET)
+		return a->src4 == b->src4;
+	return ipv6_addr_equal(&a->src6, &b->src6);
 }
 
 /*
  * Roaming: an authenticated datagram from somewhere else moves the peer
- * there. Reading under the lock first keeps the common case a shared lock.
+ * there and raises endpoint-changed. One that only shows which of our
+ * addresses the peer reaches (the first datagram from a configured
+ * endpoint, or our address changed) updates the endpoint without an event:
+ * the peer did not move. Reading under the lock first keeps the common
+ * case a shared lock.
  */
 static void ptun_recv_roam(struct ptun_peer *peer, struct sk_buff *skb)
 {
 	struct ptun_endpoint ep;
-	bool same;
+	bool remote, local;
 
 	ptun_recv_endpoint(skb, &ep);
 	read_lock(&peer->endpoint_lock);
-	same = ptun_endpoint_eq(&peer->endpoint, &ep);
+	remote = ptun_endpoint_remote_eq(&peer->endpoint, &ep);
+	local = remote && ptun_endpoint_local_eq(&peer->endpoint, &ep);
 	read_unlock(&peer->endpoint_lock);
-	if (likely(same))
+	if (likely(local))
 		return;
 	ptun_peer_set_endpoint(peer, &ep);
-	ptun_peer_raise(peer, PTUN_EV_ENDPOINT);
+	if (!remote)
+		ptun_peer_raise(peer, PTUN_EV_ENDPOINT);
 }
 
 /*
