@@ -221,6 +221,10 @@ static const struct nla_policy allowed_ip_policy[PTUN_A_ALLOWED_IP_MAX + 1] = {
 	[PTUN_A_ALLOWED_IP_CIDR]	= { .type = NLA_U8 },
 };
 
+/*
+ * What C allows a signal handler to write (checkpatch's volatile rule is
+ * about the kernel).
+ */
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -659,11 +663,9 @@ static int monitor_run(int argc, char *argv[])
 				return 1;
 			}
 			count_set = true;
-		} else if (argv[i][0] == '-') {
-			ptun_bad_word("unknown option ", argv[i], NULL);
-			return PTUN_EUSAGE;
 		} else {
-			ptun_bad_word("unexpected argument ", argv[i], NULL);
+			ptun_bad_word(argv[i][0] == '-' ? "unknown option " :
+				      "unexpected argument ", argv[i], NULL);
 			return PTUN_EUSAGE;
 		}
 	}
