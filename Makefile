@@ -94,6 +94,10 @@ BASHCOMPDIR ?= /usr/share/bash-completion/completions
 UNITDIR ?= /lib/systemd/system
 INSTALL ?= install
 MOD_ROOT = $(or $(INSTALL_MOD_PATH),$(DESTDIR))
+# DESTDIR without INSTALL_MOD_PATH: staging, no depmod (Kbuild's neither).
+STAGED = $(and $(DESTDIR),$(if $(INSTALL_MOD_PATH),,1))
+DEPMOD_CMD = $(if $(STAGED),@echo "DESTDIR set: not running depmod",\
+	depmod -a $(if $(MOD_ROOT),-b $(MOD_ROOT)) $(KREL))
 MAN5 = $(wildcard Documentation/*.5)
 # Kbuild may compress it (.ko.xz on Debian's 6.12).
 MOD_BASE = $(MOD_ROOT)/lib/modules/$(KREL)/updates/module/ptun.ko
@@ -102,9 +106,9 @@ MOD_FILES = $(MOD_BASE) $(addprefix $(MOD_BASE),.gz .xz .zst)
 install: all
 	@[ -n "$(KREL)" ] || { echo "no kernel release for KDIR=$(KDIR)"; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KREL) \
-		INSTALL_MOD_PATH=$(MOD_ROOT) INSTALL_MOD_DIR=updates modules_install
-	$(if $(and $(DESTDIR),$(if $(INSTALL_MOD_PATH),,1)),@echo "DESTDIR set: not running depmod", \
-		depmod -a $(if $(MOD_ROOT),-b $(MOD_ROOT)) $(KREL))
+		INSTALL_MOD_PATH=$(MOD_ROOT) INSTALL_MOD_DIR=updates \
+		$(if $(STAGED),DEPMOD=true) modules_install
+	$(DEPMOD_CMD)
 	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR)
 	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0644 Documentation/ptun.8 $(DESTDIR)$(MANDIR)/man8/ptun.8
@@ -121,10 +125,9 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/ptun
 	rm -f $(DESTDIR)$(MANDIR)/man8/ptun.8
-	rm -f $(foreach f,$(MAN5),$(DESTDIR)$(MANDIR)/man5/$(notdir $(f)))
+	$(if $(MAN5),rm -f $(foreach f,$(MAN5),$(DESTDIR)$(MANDIR)/man5/$(notdir $(f))))
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/ptun
 	rm -f $(DESTDIR)$(UNITDIR)/ptun@.service
 	@[ -n "$(KREL)" ] || { echo "no kernel release for KDIR=$(KDIR)"; exit 1; }
 	rm -f $(MOD_FILES)
-	$(if $(and $(DESTDIR),$(if $(INSTALL_MOD_PATH),,1)),@echo "DESTDIR set: not running depmod", \
-		depmod -a $(if $(MOD_ROOT),-b $(MOD_ROOT)) $(KREL))
+	$(DEPMOD_CMD)
