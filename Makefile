@@ -85,12 +85,49 @@ demo:
 # under the release the kernel itself reports (utsrelease.h), as DKMS does.
 KREL = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
-install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KREL) modules_install
-	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
-	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+# Where make install puts things. With DESTDIR (staging for a package) the
+# module goes under it too and depmod is left to the package's scripts;
+# without, depmod runs for KDIR's release (under INSTALL_MOD_PATH if set).
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= /usr/share/bash-completion/completions
+UNITDIR ?= /lib/systemd/system
+INSTALL ?= install
+MOD_ROOT = $(or $(INSTALL_MOD_PATH),$(DESTDIR))
+# DESTDIR without INSTALL_MOD_PATH: staging, no depmod (Kbuild's neither).
+STAGED = $(and $(DESTDIR),$(if $(INSTALL_MOD_PATH),,1))
+DEPMOD_CMD = $(if $(STAGED),@echo "DESTDIR set: not running depmod",\
+	depmod -a $(if $(MOD_ROOT),-b $(MOD_ROOT)) $(KREL))
+MAN5 = $(wildcard Documentation/*.5)
+# Kbuild may compress it (.ko.xz on Debian's 6.12).
+MOD_BASE = $(MOD_ROOT)/lib/modules/$(KREL)/updates/module/ptun.ko
+MOD_FILES = $(MOD_BASE) $(addprefix $(MOD_BASE),.gz .xz .zst)
 
+install: all
+	@[ -n "$(KREL)" ] || { echo "no kernel release for KDIR=$(KDIR)"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KREL) \
+		INSTALL_MOD_PATH=$(MOD_ROOT) INSTALL_MOD_DIR=updates \
+		$(if $(STAGED),DEPMOD=true) modules_install
+	$(DEPMOD_CMD)
+	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) SBINDIR=$(SBINDIR)
+	$(INSTALL) -d $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -m 0644 Documentation/ptun.8 $(DESTDIR)$(MANDIR)/man8/ptun.8
+	$(if $(MAN5),$(INSTALL) -d $(DESTDIR)$(MANDIR)/man5)
+	$(foreach f,$(MAN5),$(INSTALL) -m 0644 $(f) $(DESTDIR)$(MANDIR)/man5/$(notdir $(f));)
+	$(INSTALL) -d $(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 0644 completion/ptun.bash $(DESTDIR)$(BASHCOMPDIR)/ptun
+	$(INSTALL) -d $(DESTDIR)$(UNITDIR)
+	sed 's|^\(Exec[A-Za-z]*=\)ptun |\1$(SBINDIR)/ptun |' systemd/ptun@.service \
+		> $(DESTDIR)$(UNITDIR)/ptun@.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/ptun@.service
+
+# Removes what install installed, and nothing else.
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/ptun
-	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KREL)/extra/module/ptun.ko
-	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
+	rm -f $(DESTDIR)$(SBINDIR)/ptun
+	rm -f $(DESTDIR)$(MANDIR)/man8/ptun.8
+	$(if $(MAN5),rm -f $(foreach f,$(MAN5),$(DESTDIR)$(MANDIR)/man5/$(notdir $(f))))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/ptun
+	rm -f $(DESTDIR)$(UNITDIR)/ptun@.service
+	@[ -n "$(KREL)" ] || { echo "no kernel release for KDIR=$(KDIR)"; exit 1; }
+	rm -f $(MOD_FILES)
+	$(DEPMOD_CMD)

@@ -3,7 +3,8 @@
 #
 # make check: everything, from a fresh Debian 12 machine (as root):
 # dependencies, the tool, generated code up to date, checkpatch and sparse,
-# DKMS against every Debian kernel, then the VM suite on both Debian kernels
+# DKMS against every Debian kernel, make install/uninstall into a temporary
+# DESTDIR, then the VM suite on both Debian kernels
 # and on the debug kernel (built once and cached). Prints KTAP and, last,
 # "N passed, N failed" over the host checks and every VM scenario.
 set -uo pipefail
@@ -41,6 +42,8 @@ step "generated code matches the netlink spec" make regen-check
 step "checkpatch and sparse clean on module/" make style
 step "dkms add/build against every Debian kernel" scripts/dkms-check.sh
 step "prefix trie agrees with a brute-force scan (userspace)" make -C selftests/lookup check
+step "make install into a DESTDIR installs and uninstall removes every file" \
+	scripts/install-check.sh
 
 # The three kernels boot side by side. The Debian kernels run every file;
 # the debug kernel (KASAN, lockdep, kmemleak: about three times slower)

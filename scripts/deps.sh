@@ -19,7 +19,7 @@ pkgs=(
 	dkms sparse
 	iproute2 iperf3 tcpdump iputils-ping netcat-openbsd nftables
 	util-linux python3 python3-yaml python3-jsonschema jq
-	wireguard-tools
+	wireguard-tools groff-base man-db
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -27,6 +27,7 @@ static const struct ptun_cmd *const cmds[] = {
 	&ptun_peer_cmd,
 	&ptun_key_cmd,
 	&ptun_show_cmd,
+	&ptun_monitor_cmd,
 	&help_cmd,
 };
 

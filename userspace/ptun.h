@@ -50,6 +50,7 @@ struct ptun_subcmd {
 	int (*run)(int argc, char *argv[]);
 };
 
+extern const struct ptun_cmd ptun_monitor_cmd;
 extern const struct ptun_cmd ptun_genkey_cmd;
 extern const struct ptun_cmd ptun_link_cmd;
 extern const struct ptun_cmd ptun_peer_cmd;

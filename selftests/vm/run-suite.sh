@@ -49,7 +49,7 @@ run_kernel() {
 	fi
 	# The whole suite, data-plane files included, takes 10-20 minutes
 	# on a Debian kernel and about three times that on the debug one.
-	timeout=2700 tests=${PTUN_TESTS:-}
+	timeout=3600 tests=${PTUN_TESTS:-}
 	case $rel in *debug*) timeout=5000 tests=${PTUN_DEBUG_TESTS:-$tests} ;; esac
 	if [ "$ok" = 1 ]; then
 		"$here/vm.sh" "$image" "$rel" "$out" "$timeout" "$ko" \
