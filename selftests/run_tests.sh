@@ -6,9 +6,14 @@
 # A file that exits 4 is skipped (missing dependency).
 here=$(cd "$(dirname "$0")" && pwd)
 # make check runs the default list on every kernel; the long data-plane
-# files run with PTUN_TESTS=data (make check-data), or name files.
-tests=(link.sh netns.sh perm.sh genl.sh ynl.sh tunnel.sh unload.sh)
-[ "${PTUN_TESTS:-}" = data ] && tests=(data.sh path.sh attack.sh keys.sh scale.sh)
+# files run with PTUN_TESTS=data (make check-data); PTUN_TESTS="a.sh b.sh"
+# or arguments name files.
+tests=(link.sh netns.sh perm.sh genl.sh ynl.sh settings.sh tunnel.sh unload.sh)
+case ${PTUN_TESTS:-} in
+"") ;;
+data) tests=(data.sh path.sh attack.sh keys.sh scale.sh) ;;
+*) read -r -a tests <<<"$PTUN_TESTS" ;;	# "file.sh other.sh"
+esac
 [ $# -gt 0 ] && tests=("$@")
 
 echo "KTAP version 1"
