@@ -19,6 +19,7 @@
 #include "netlink.h"
 #include "peer.h"
 #include "proto.h"
+#include "settings.h"
 #include "socket.h"
 
 /* Every ptun device of every namespace; protected by rtnl. */
@@ -59,6 +60,7 @@ static void ptun_dev_uninit(struct net_device *dev)
 	struct ptun_device *ptun = netdev_priv(dev);
 
 	ptun_peer_remove_all(ptun);
+	ptun_settings_free(ptun);
 	ptun_trie_free(&ptun->trie);
 	gro_cells_destroy(&ptun->gro_cells);
 	free_percpu(ptun->drops);

@@ -12,6 +12,8 @@
 
 #include "lookup.h"
 
+struct ptun_settings;
+
 /* Why a datagram or packet was dropped (the "drops" attributes, less 1). */
 enum ptun_drop {
 	PTUN_DROP_TRUNCATED,
@@ -58,6 +60,11 @@ struct ptun_drops {
  * @drops: per-CPU drop counters by enum ptun_drop
  * @mtu_user: the MTU was set by the user; no automatic MTU (rtnl)
  * @mtu_auto: an automatic MTU change is in progress (rtnl)
+ * @settings: the network settings, NULL if none; replaced whole under rtnl,
+ *	RCU readers (see settings.c)
+ * @settings_gen: bumped by every settings-set and settings-clear (rtnl)
+ * @status: enum ptun_status, written under rtnl by ptun_status_update(),
+ *	read locklessly
  */
 struct ptun_device {
 	struct net_device *dev;
@@ -77,6 +84,9 @@ struct ptun_device {
 	struct ptun_drops __percpu *drops;
 	bool mtu_user;
 	bool mtu_auto;
+	struct ptun_settings __rcu *settings;
+	u32 settings_gen;
+	enum ptun_status status;
 };
 
 static inline void ptun_drop_inc(struct ptun_device *ptun, enum ptun_drop why)

@@ -17,6 +17,12 @@ const struct nla_policy ptun_allowed_ip_nl_policy[PTUN_A_ALLOWED_IP_CIDR + 1] = 
 	[PTUN_A_ALLOWED_IP_CIDR] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
+const struct nla_policy ptun_ip_nl_policy[PTUN_A_IP_PREFIX_LEN + 1] = {
+	[PTUN_A_IP_IPV4] = { .type = NLA_U32, },
+	[PTUN_A_IP_IPV6] = NLA_POLICY_EXACT_LEN(16),
+	[PTUN_A_IP_PREFIX_LEN] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
 const struct nla_policy ptun_keyconf_nl_policy[PTUN_A_KEYCONF_TX_PACKETS + 1] = {
 	[PTUN_A_KEYCONF_PEER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PTUN_A_KEYCONF_SLOT] = NLA_POLICY_MAX(NLA_U32, 1),
@@ -126,8 +132,39 @@ const struct nla_policy ptun_key_del_nl_policy[PTUN_A_DEV_KEYCONF + 1] = {
 	[PTUN_A_DEV_KEYCONF] = NLA_POLICY_NESTED(ptun_keyconf_nl_policy),
 };
 
+/* PTUN_CMD_SETTINGS_SET - do */
+const struct nla_policy ptun_settings_set_nl_policy[PTUN_A_SETTINGS_PRIORITY + 1] = {
+	[PTUN_A_SETTINGS_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PTUN_A_SETTINGS_IFNAME] = { .type = NLA_NUL_STRING, .len = PTUN_IFNAME_MAX_LEN, },
+	[PTUN_A_SETTINGS_REMOTE] = NLA_POLICY_NESTED(ptun_ip_nl_policy),
+	[PTUN_A_SETTINGS_ADDRESS] = NLA_POLICY_NESTED(ptun_ip_nl_policy),
+	[PTUN_A_SETTINGS_INCLUDE_ROUTE] = NLA_POLICY_NESTED(ptun_ip_nl_policy),
+	[PTUN_A_SETTINGS_EXCLUDE_ROUTE] = NLA_POLICY_NESTED(ptun_ip_nl_policy),
+	[PTUN_A_SETTINGS_ENFORCE_ROUTES] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PTUN_A_SETTINGS_INCLUDE_ALL_NETWORKS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PTUN_A_SETTINGS_EXCLUDE_LOCAL_NETWORKS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PTUN_A_SETTINGS_DNS_SERVER] = NLA_POLICY_NESTED(ptun_ip_nl_policy),
+	[PTUN_A_SETTINGS_SEARCH_DOMAIN] = { .type = NLA_STRING, .len = PTUN_MAX_DOMAIN_LEN, },
+	[PTUN_A_SETTINGS_MATCH_DOMAIN] = { .type = NLA_STRING, .len = PTUN_MAX_DOMAIN_LEN, },
+	[PTUN_A_SETTINGS_MTU] = NLA_POLICY_MIN(NLA_U32, PTUN_MIN_MTU),
+	[PTUN_A_SETTINGS_TABLE] = { .type = NLA_U32, },
+	[PTUN_A_SETTINGS_PRIORITY] = NLA_POLICY_RANGE(NLA_U32, 1, PTUN_MAX_RULE_PRIORITY),
+};
+
+/* PTUN_CMD_SETTINGS_GET - do */
+const struct nla_policy ptun_settings_get_nl_policy[PTUN_A_SETTINGS_IFNAME + 1] = {
+	[PTUN_A_SETTINGS_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PTUN_A_SETTINGS_IFNAME] = { .type = NLA_NUL_STRING, .len = PTUN_IFNAME_MAX_LEN, },
+};
+
+/* PTUN_CMD_SETTINGS_CLEAR - do */
+const struct nla_policy ptun_settings_clear_nl_policy[PTUN_A_SETTINGS_IFNAME + 1] = {
+	[PTUN_A_SETTINGS_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PTUN_A_SETTINGS_IFNAME] = { .type = NLA_NUL_STRING, .len = PTUN_IFNAME_MAX_LEN, },
+};
+
 /* Ops table for ptun */
-const struct genl_ops ptun_nl_ops[11] = {
+const struct genl_ops ptun_nl_ops[14] = {
 	{
 		.cmd		= PTUN_CMD_DEV_NEW,
 		.doit		= ptun_nl_dev_new_doit,
@@ -203,6 +240,27 @@ const struct genl_ops ptun_nl_ops[11] = {
 		.doit		= ptun_nl_key_del_doit,
 		.policy		= ptun_key_del_nl_policy,
 		.maxattr	= PTUN_A_DEV_KEYCONF,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PTUN_CMD_SETTINGS_SET,
+		.doit		= ptun_nl_settings_set_doit,
+		.policy		= ptun_settings_set_nl_policy,
+		.maxattr	= PTUN_A_SETTINGS_PRIORITY,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= PTUN_CMD_SETTINGS_GET,
+		.doit		= ptun_nl_settings_get_doit,
+		.dumpit		= ptun_nl_settings_get_dumpit,
+		.policy		= ptun_settings_get_nl_policy,
+		.maxattr	= PTUN_A_SETTINGS_IFNAME,
+	},
+	{
+		.cmd		= PTUN_CMD_SETTINGS_CLEAR,
+		.doit		= ptun_nl_settings_clear_doit,
+		.policy		= ptun_settings_clear_nl_policy,
+		.maxattr	= PTUN_A_SETTINGS_IFNAME,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 };

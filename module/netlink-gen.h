@@ -13,6 +13,7 @@
 
 /* Common nested types */
 extern const struct nla_policy ptun_allowed_ip_nl_policy[PTUN_A_ALLOWED_IP_CIDR + 1];
+extern const struct nla_policy ptun_ip_nl_policy[PTUN_A_IP_PREFIX_LEN + 1];
 extern const struct nla_policy ptun_keyconf_nl_policy[PTUN_A_KEYCONF_TX_PACKETS + 1];
 extern const struct nla_policy ptun_peer_nl_policy[PTUN_A_PEER_KEY + 1];
 
@@ -38,8 +39,14 @@ extern const struct nla_policy ptun_key_swap_nl_policy[PTUN_A_DEV_KEYCONF + 1];
 
 extern const struct nla_policy ptun_key_del_nl_policy[PTUN_A_DEV_KEYCONF + 1];
 
+extern const struct nla_policy ptun_settings_set_nl_policy[PTUN_A_SETTINGS_PRIORITY + 1];
+
+extern const struct nla_policy ptun_settings_get_nl_policy[PTUN_A_SETTINGS_IFNAME + 1];
+
+extern const struct nla_policy ptun_settings_clear_nl_policy[PTUN_A_SETTINGS_IFNAME + 1];
+
 /* Ops table for ptun */
-extern const struct genl_ops ptun_nl_ops[11];
+extern const struct genl_ops ptun_nl_ops[14];
 
 int ptun_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info);
 int ptun_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info);
@@ -54,5 +61,10 @@ int ptun_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ptun_nl_key_new_doit(struct sk_buff *skb, struct genl_info *info);
 int ptun_nl_key_swap_doit(struct sk_buff *skb, struct genl_info *info);
 int ptun_nl_key_del_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_settings_set_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_settings_get_doit(struct sk_buff *skb, struct genl_info *info);
+int ptun_nl_settings_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb);
+int ptun_nl_settings_clear_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _LINUX_PTUN_GEN_H */

@@ -20,6 +20,7 @@
 #include "netlink-gen.h"
 #include "netlink.h"
 #include "peer.h"
+#include "settings.h"
 #include "socket.h"
 
 /* What a peer-new or peer-set request asks for, once checked. */
@@ -379,6 +380,7 @@ int ptun_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info)
 	ptun_nl_apply_peer(ptun, peer, &c, &pool);
 	ptun_trie_pool_drain(&pool);
 	ptun_nl_notify_peer(peer, PTUN_CMD_PEER_NEW_NTF);
+	ptun_status_update(ptun);
 	return 0;
 }
 
@@ -415,6 +417,8 @@ int ptun_nl_peer_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	ptun_nl_apply_peer(ptun, peer, &c, &pool);
 	ptun_trie_pool_drain(&pool);
+	/* A new keepalive timeout brings a dead peer back. */
+	ptun_status_update(ptun);
 	return 0;
 }
 
@@ -457,6 +461,7 @@ int ptun_nl_peer_del_doit(struct sk_buff *skb, struct genl_info *info)
 	ptun_peer_remove(peer);
 	if (peer_had_mtu)
 		ptun_device_update_mtu(ptun);
+	ptun_status_update(ptun);
 	return 0;
 }
 
@@ -635,6 +640,8 @@ static int ptun_nl_key_new(struct genl_info *info)
 	err = ptun_peer_set_key(peer, slot, key);
 	if (err)
 		ptun_key_free(key);
+	else
+		ptun_status_update(peer->ptun);
 	return err;
 }
 
@@ -659,6 +666,7 @@ int ptun_nl_key_swap_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	ptun_nl_notify_key(peer, PTUN_KEY_SLOT_PRIMARY, PTUN_CMD_KEY_SWAP_NTF);
+	ptun_status_update(peer->ptun);
 	return 0;
 }
 
@@ -667,7 +675,7 @@ int ptun_nl_key_del_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[PTUN_A_KEYCONF_MAX + 1];
 	struct ptun_keyring *ring;
 	struct ptun_peer *peer;
-	int slot;
+	int slot, err;
 
 	peer = ptun_nl_key_peer(info, tb);
 	if (IS_ERR(peer))
@@ -682,5 +690,8 @@ int ptun_nl_key_del_doit(struct sk_buff *skb, struct genl_info *info)
 				    "no key in this slot");
 		return -ENOENT;
 	}
-	return ptun_peer_set_key(peer, slot, NULL);
+	err = ptun_peer_set_key(peer, slot, NULL);
+	if (!err)
+		ptun_status_update(peer->ptun);
+	return err;
 }

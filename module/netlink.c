@@ -173,7 +173,8 @@ static int ptun_nl_fill_dev(struct sk_buff *skb, struct net_device *dev,
 			ptun->bound_port ?: ptun->listen_port) ||
 	    nla_put_u32(skb, PTUN_A_DEV_FWMARK, ptun->fwmark) ||
 	    nla_put_u32(skb, PTUN_A_DEV_MTU, dev->mtu) ||
-	    ptun_nl_put_drops(skb, ptun)) {
+	    ptun_nl_put_drops(skb, ptun) ||
+	    nla_put_u32(skb, PTUN_A_DEV_STATUS, READ_ONCE(ptun->status))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}

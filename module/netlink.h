@@ -14,6 +14,7 @@ extern bool ptun_nl_live;
 void ptun_nl_notify_dev(struct net_device *dev, u8 cmd);
 void ptun_nl_notify_peer(struct ptun_peer *peer, u8 cmd);
 void ptun_nl_notify_key(struct ptun_peer *peer, int slot, u8 cmd);
+void ptun_nl_notify_settings(struct net_device *dev);
 void ptun_nl_multicast(struct sk_buff *msg, struct net *net);
 struct net_device *ptun_nl_dev_from_attrs(struct net *net,
 					  struct nlattr **attrs,

@@ -17,6 +17,7 @@
 #include "netlink.h"
 #include "peer.h"
 #include "send.h"
+#include "settings.h"
 
 /* Free a peer nobody can reach any more. Context: process. */
 static void ptun_peer_free(struct ptun_peer *peer)
@@ -75,6 +76,9 @@ static void ptun_peer_event_work(struct work_struct *work)
 		if (test_and_clear_bit(PTUN_EV_REKEY, &peer->events))
 			ptun_nl_notify_key(peer, PTUN_KEY_SLOT_PRIMARY,
 					   PTUN_CMD_REKEY_NEEDED_NTF);
+		/* Dead, alive again or a worn-out key: the status may move. */
+		clear_bit(PTUN_EV_ALIVE, &peer->events);
+		ptun_status_update(peer->ptun);
 	}
 	rtnl_unlock();
 	ptun_peer_put_work(peer);
@@ -328,8 +332,10 @@ void ptun_peer_heard(struct ptun_peer *peer)
 		WRITE_ONCE(peer->last_heard, now);
 	if (unlikely(!READ_ONCE(peer->heard)))
 		WRITE_ONCE(peer->heard, true);
-	if (unlikely(READ_ONCE(peer->dead)))
+	if (unlikely(READ_ONCE(peer->dead))) {
 		WRITE_ONCE(peer->dead, false);
+		ptun_peer_raise(peer, PTUN_EV_ALIVE);
+	}
 }
 
 /* When the peer was last heard from, in ms of CLOCK_REALTIME; 0 if never. */

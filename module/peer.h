@@ -69,6 +69,7 @@ enum ptun_peer_event {
 	PTUN_EV_ENDPOINT,
 	PTUN_EV_DEAD,
 	PTUN_EV_REKEY,
+	PTUN_EV_ALIVE,
 };
 
 /**

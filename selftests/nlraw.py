@@ -13,7 +13,8 @@ and reports what the kernel answered, with the extended ack, as JSON:
 
 CMD and ATTR are names from include/uapi/linux/ptun.h (PTUN_CMD_DEV_GET,
 PTUN_A_DEV_IFNAME) or numbers; KIND is u8, u16, u32, u64, str (with NUL),
-rawstr (without NUL) or hex (raw bytes).
+rawstr (without NUL), hex (raw bytes) or ip (an ip nest: ADDR or ADDR/LEN,
+the length unchecked).
 
 Nested attributes (peer, keyconf, drops, allowed-ip) are decoded into
 objects, multi-attributes into lists, addresses into their text form. With
@@ -42,6 +43,7 @@ NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_DUMP = 1, 2, 4, 0x300
 NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
 NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS = 1, 2
+NLA_F_NESTED = 0x8000
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 CTRL_ATTR_MCAST_GROUPS = 7
@@ -183,6 +185,17 @@ def encode(spec, names):
         payload = value.encode()
     elif kind == 'hex':
         payload = bytes.fromhex(value)
+    elif kind == 'ip':
+        # a nest of the ip set: ADDR or ADDR/LEN, the length unchecked
+        addr, _, plen = value.partition('/')
+        fam = socket.AF_INET6 if ':' in addr else socket.AF_INET
+        payload = attr(names['PTUN_A_IP_IPV4' if fam == socket.AF_INET
+                             else 'PTUN_A_IP_IPV6'],
+                       socket.inet_pton(fam, addr))
+        if plen:
+            payload += attr(names['PTUN_A_IP_PREFIX_LEN'],
+                            struct.pack('B', int(plen)))
+        atype |= NLA_F_NESTED
     else:
         sys.exit(f'nlraw: unknown kind {kind}')
     return attr(atype, payload)
@@ -197,6 +210,19 @@ NESTS = {
     'allowed_ip': ('PTUN_A_ALLOWED_IP_', True),
     'key': ('PTUN_A_KEYCONF_', True),
 }
+# Settings attributes holding an ip nest, shown as "ADDR" or "ADDR/LEN".
+IP_NESTS = ('remote', 'address', 'include_route', 'exclude_route',
+            'dns_server')
+# Settings attributes that repeat.
+MULTI = IP_NESTS + ('search_domain', 'match_domain')
+
+
+def decode_ip(val):
+    d = {t: v for t, v, _ in parse_attrs(val)}
+    raw = d.get(1) or d.get(2)
+    text = socket.inet_ntop(socket.AF_INET if 1 in d else socket.AF_INET6,
+                            raw)
+    return text + ('/%d' % d[3][0] if 3 in d else '')
 
 
 def decode(attrs, names, prefix='PTUN_A_DEV_'):
@@ -207,7 +233,17 @@ def decode(attrs, names, prefix='PTUN_A_DEV_'):
     out = {}
     for atype, val, _ in attrs:
         key = rev.get(atype, str(atype))
-        if key in NESTS:
+        if prefix == 'PTUN_A_SETTINGS_' and key in MULTI:
+            out.setdefault(key, []).append(
+                decode_ip(val) if key in IP_NESTS
+                else val.rstrip(b'\0').decode())
+        elif key == 'status':
+            out[key] = next((n[len('PTUN_STATUS_'):].lower()
+                             for n, v in names.items()
+                             if n.startswith('PTUN_STATUS_') and
+                             v == int.from_bytes(val, sys.byteorder)),
+                            int.from_bytes(val, sys.byteorder))
+        elif key in NESTS:
             sub, multi = NESTS[key]
             value = decode(parse_attrs(val), names, sub)
             if key == 'allowed_ip' and 'addr' in value:
@@ -234,6 +270,12 @@ def decode(attrs, names, prefix='PTUN_A_DEV_'):
         else:
             out[key] = val.hex()
     return out
+
+
+def attr_prefix(cmd):
+    """The attribute set of a command's messages."""
+    return ('PTUN_A_SETTINGS_' if str(cmd).startswith('PTUN_CMD_SETTINGS_')
+            else 'PTUN_A_DEV_')
 
 
 def main():
@@ -265,8 +307,11 @@ def main():
         replies, err, msg, bad = nl.transact(fid, cmd, payload, flags)
         badname = None
         if bad is not None:
+            pfx = attr_prefix(next((n for n, v in names.items()
+                                    if v == cmd and
+                                    n.startswith('PTUN_CMD_')), ''))
             badname = next((n for n, v in names.items()
-                            if v == bad and n.startswith('PTUN_A_')), str(bad))
+                            if v == bad and n.startswith(pfx)), str(bad))
         return replies, err, msg, badname
 
     if args.what == 'batch':
@@ -288,7 +333,8 @@ def main():
             args.cmd, args.attrs, NLM_F_DUMP if args.dump else 0)
         out = {'errno': err, 'error': os.strerror(err) if err else None,
                'extack': msg, 'bad_attr': badname, 'parts': nl.parts,
-               'replies': [decode(r, names) for r in replies]}
+               'replies': [decode(r, names, attr_prefix(args.cmd))
+                           for r in replies]}
         if args.raw:
             out['raw'] = [b''.join(attr(t, v) for t, v, _ in r).hex()
                           for r in replies]
@@ -319,7 +365,8 @@ def main():
             ev = {'cmd': rev_cmd.get(body[0], body[0])}
             if args.cmd and ev['cmd'] not in args.cmd:
                 continue
-            ev.update(decode(parse_attrs(body[4:]), names))
+            ev.update(decode(parse_attrs(body[4:]), names,
+                             attr_prefix(ev['cmd'])))
             if args.time:
                 ev['time'] = time.time()
             print(json.dumps(ev), flush=True)

@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # data-plane files (make check-data); PTUN_TESTS="a.sh b.sh" or arguments
 # name files.
 tests=(link.sh netns.sh perm.sh genl.sh ynl.sh tunnel.sh
-	data.sh path.sh attack.sh keys.sh scale.sh monitor.sh unload.sh)
+	data.sh path.sh attack.sh keys.sh scale.sh monitor.sh settings.sh unload.sh)
 case ${PTUN_TESTS:-} in
 "") ;;
 data) tests=(tunnel.sh data.sh path.sh attack.sh keys.sh scale.sh) ;;

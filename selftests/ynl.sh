@@ -89,7 +89,35 @@ ynl_receives_events() {
 	expect_match "$(cat "$out")" '"mtu": 1300' "notification body"
 }
 
+# The settings commands through the spec: nested addresses in lists, the
+# tunnel status as an enum name, a filtered dump, clear.
+ynl_settings() {
+	setup_schema || return
+	run "$PTUN" link add ptun0
+	local out
+	# 10.0.0.0/8, fd00::/8 and 10.0.0.53 (ipv4 is a big-endian u32)
+	ynl --do settings-set --json '{"ifname": "ptun0",
+		"include-route": [{"ipv4": 167772160, "prefix-len": 8},
+				  {"ipv6": "fd000000000000000000000000000000", "prefix-len": 8}],
+		"dns-server": [{"ipv4": 167772213}],
+		"search-domain": ["corp.example"], "enforce-routes": 1, "table": 100}'
+	expect_eq "$("$PTUN" show --json ptun0 | jq -c '.devices[0].settings |
+		[.include_routes, .dns_servers, .search_domains, .enforce_routes, .table]')" \
+		'[["10.0.0.0/8","fd00::/8"],["10.0.0.53"],["corp.example"],true,100]' "ptun show after ynl set"
+	out=$(ynl --dump settings-get --json '{"ifname": "ptun0"}' --output-json)
+	echo "# $out"
+	expect_eq "$(echo "$out" | jq -c '.[0] | [.status, ."include-route", ."dns-server", ."search-domain", .table]')" \
+		'["connecting",[{"ipv4":"10.0.0.0","prefix-len":8},{"ipv6":"fd00::","prefix-len":8}],[{"ipv4":"10.0.0.53"}],["corp.example"],100]' \
+		"ynl settings dump"
+	out=$(ynl --do dev-get --json '{"ifname": "ptun0"}' --output-json)
+	expect_eq "$(echo "$out" | jq -r .status)" connecting "dev-get status"
+	ynl --do settings-clear --json '{"ifname": "ptun0"}'
+	expect_eq "$("$PTUN" show --json ptun0 | jq -c '.devices[0] | [.status, .settings]')" \
+		'["disconnected",null]' "after ynl clear"
+}
+
 ktap_test "ynl cli dump of the spec matches ptun show" ynl_dump_matches_tool
 ktap_test "ynl cli drives dev-new, dev-set, dev-get, dev-del" ynl_do_commands
 ktap_test "ynl cli receives events with --subscribe" ynl_receives_events
+ktap_test "ynl cli sets, dumps and clears settings" ynl_settings
 ktap_done

@@ -21,7 +21,7 @@ size_t ptun_addr_len(const struct ptun_addr *addr)
  * Parse the first @len characters of @s as an address: IPv6 if they hold
  * a ':', else IPv4.
  */
-static bool parse_addr(const char *s, size_t len, struct ptun_addr *addr)
+bool ptun_parse_addr(const char *s, size_t len, struct ptun_addr *addr)
 {
 	char buf[INET6_ADDRSTRLEN];
 
@@ -60,7 +60,7 @@ bool ptun_parse_endpoint(const char *s, struct ptun_endpoint *ep)
 			return false;
 		len = colon - addr;
 	}
-	if (!parse_addr(addr, len, &ep->addr) ||
+	if (!ptun_parse_addr(addr, len, &ep->addr) ||
 	    (ep->addr.family == AF_INET6) != (*s == '['))
 		return false;
 	if (!ptun_parse_uint(colon + 1, false, UINT16_MAX, &port) || !port)
@@ -86,7 +86,7 @@ bool ptun_parse_prefix(const char *s, struct ptun_prefix *prefix)
 	unsigned int max, i;
 	uint64_t cidr;
 
-	if (!parse_addr(s, len, addr))
+	if (!ptun_parse_addr(s, len, addr))
 		return false;
 	max = ptun_addr_len(addr) * 8;
 	if (!slash)
@@ -102,7 +102,7 @@ bool ptun_parse_prefix(const char *s, struct ptun_prefix *prefix)
 }
 
 /* Write @addr into @buf, which has room for INET6_ADDRSTRLEN. */
-static const char *format_addr(char *buf, const struct ptun_addr *addr)
+const char *ptun_format_addr(char *buf, const struct ptun_addr *addr)
 {
 	return inet_ntop(addr->family, addr->bytes, buf, INET6_ADDRSTRLEN);
 }
@@ -112,7 +112,7 @@ void ptun_format_endpoint(char *buf, const struct ptun_endpoint *ep)
 {
 	char addr[INET6_ADDRSTRLEN];
 
-	format_addr(addr, &ep->addr);
+	ptun_format_addr(addr, &ep->addr);
 	snprintf(buf, PTUN_ENDPOINT_STRLEN,
 		 ep->addr.family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr,
 		 ep->port);
@@ -123,6 +123,6 @@ void ptun_format_prefix(char *buf, const struct ptun_prefix *prefix)
 {
 	char addr[INET6_ADDRSTRLEN];
 
-	format_addr(addr, &prefix->addr);
+	ptun_format_addr(addr, &prefix->addr);
 	snprintf(buf, PTUN_PREFIX_STRLEN, "%s/%u", addr, prefix->cidr);
 }

@@ -7,6 +7,7 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -329,6 +330,31 @@ int ptun_nl_talk(struct ptun_nl *nl, struct nl_msg *msg, ptun_nl_reply_fn fn,
 	return ptun_nl_talk_quiet(nl, msg, fn, arg, what, 0);
 }
 
+/*
+ * The kernel refuses a request longer than the socket's send buffer (about
+ * 208 KiB by default): make room for @len bytes. Root may go past the
+ * system's limit (SO_SNDBUFFORCE); others get what SO_SNDBUF allows, and
+ * the kernel's EMSGSIZE if that is not enough.
+ */
+static void ptun_nl_sndbuf(struct ptun_nl *nl, size_t len)
+{
+	int fd = nl_socket_get_fd(nl->sk);
+	socklen_t optlen = sizeof(int);
+	int cur = 0, want;
+
+	if (len > INT_MAX / 2 - 65536)
+		return;
+	want = len + 65536;
+	if (!getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cur, &optlen) &&
+	    cur >= want)
+		return;
+	/* The kernel doubles the value for its bookkeeping. */
+	want /= 2;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)))
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want,
+				 sizeof(want));
+}
+
 /**
  * ptun_nl_request() - open a socket, send one request, wait for its ACK
  * @req: the request
@@ -354,6 +380,7 @@ int ptun_nl_request(const struct ptun_nl_req *req)
 			req->what);
 		goto out;
 	}
+	ptun_nl_sndbuf(&nl, nlmsg_hdr(msg)->nlmsg_len);
 	if (ptun_nl_talk(&nl, msg, NULL, NULL, req->what) >= 0)
 		ret = 0;
 out:

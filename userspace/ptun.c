@@ -26,6 +26,7 @@ static const struct ptun_cmd *const cmds[] = {
 	&ptun_link_cmd,
 	&ptun_peer_cmd,
 	&ptun_key_cmd,
+	&ptun_settings_cmd,
 	&ptun_show_cmd,
 	&ptun_monitor_cmd,
 	&help_cmd,
@@ -81,7 +82,7 @@ static void usage(FILE *f)
 		print_synopsis(f, cmds[i]->synopsis, &first);
 	fputs("\nCommands:\n", f);
 	for (i = 0; i < NR_CMDS; i++)
-		fprintf(f, "  %-7s %s\n", cmds[i]->name, cmds[i]->summary);
+		fprintf(f, "  %-8s %s\n", cmds[i]->name, cmds[i]->summary);
 	fputs("\nRun \"ptun COMMAND help\" for the words COMMAND takes.\n", f);
 }
 

@@ -56,6 +56,7 @@ extern const struct ptun_cmd ptun_link_cmd;
 extern const struct ptun_cmd ptun_peer_cmd;
 extern const struct ptun_cmd ptun_key_cmd;
 extern const struct ptun_cmd ptun_show_cmd;
+extern const struct ptun_cmd ptun_settings_cmd;
 
 /* What the value of an option must be. */
 enum ptun_opt_kind {
@@ -150,6 +151,8 @@ struct ptun_prefix {
 #define PTUN_ADDR_STRLEN	PTUN_ENDPOINT_STRLEN
 
 size_t ptun_addr_len(const struct ptun_addr *addr);
+bool ptun_parse_addr(const char *s, size_t len, struct ptun_addr *addr);
+const char *ptun_format_addr(char *buf, const struct ptun_addr *addr);
 bool ptun_parse_endpoint(const char *s, struct ptun_endpoint *ep);
 bool ptun_parse_prefix(const char *s, struct ptun_prefix *prefix);
 void ptun_format_endpoint(char *buf, const struct ptun_endpoint *ep);

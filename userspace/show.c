@@ -37,6 +37,15 @@ const struct show_drop_name show_drop_names[PTUN_A_DROPS_MAX + 1] = {
 	[PTUN_A_DROPS_TX_TOO_BIG]	= { "tx_too_big", "tx too big" },
 };
 
+const char *const show_status_names[] = {
+	[PTUN_STATUS_DISCONNECTED]	= "disconnected",
+	[PTUN_STATUS_CONNECTING]	= "connecting",
+	[PTUN_STATUS_CONNECTED]		= "connected",
+	[PTUN_STATUS_REASSERTING]	= "reasserting",
+	[PTUN_STATUS_DISCONNECTING]	= "disconnecting",
+	NULL,
+};
+
 /*
  * The attributes of the replies. Of a device, all but drops are required;
  * of a peer, only the id. Unknown attributes (a newer module) are ignored.
@@ -50,6 +59,7 @@ static const struct nla_policy dev_policy[PTUN_A_DEV_MAX + 1] = {
 	[PTUN_A_DEV_MTU]	 = { .type = NLA_U32 },
 	[PTUN_A_DEV_PEER]	 = { .type = NLA_NESTED },
 	[PTUN_A_DEV_DROPS]	 = { .type = NLA_NESTED },
+	[PTUN_A_DEV_STATUS]	 = { .type = NLA_U32 },
 };
 
 static const struct nla_policy drops_policy[PTUN_A_DROPS_MAX + 1] = {
@@ -184,6 +194,10 @@ static int dev_parse(struct nl_msg *msg, struct show_dev *dev)
 				     tb[PTUN_A_DEV_DROPS], drops_policy) < 0)
 			return -1;
 		get_nums(drops, drops_policy, PTUN_A_DROPS_MAX, dev->drops);
+	}
+	if (tb[PTUN_A_DEV_STATUS]) {
+		dev->has_status = true;
+		dev->status = nla_get_u32(tb[PTUN_A_DEV_STATUS]);
 	}
 	return 0;
 }
@@ -350,12 +364,243 @@ static void free_peers(void *arg)
 	dev->nr_peers = 0;
 }
 
+
+static const struct nla_policy ip_policy[PTUN_A_IP_MAX + 1] = {
+	[PTUN_A_IP_IPV4]	= { .type = NLA_U32 },
+	[PTUN_A_IP_IPV6]	= { .minlen = 16 },
+	[PTUN_A_IP_PREFIX_LEN]	= { .type = NLA_U8 },
+};
+
+/* Parse an ip nest; @len is set to its prefix length, or -1 if none. */
+static int ip_parse(struct nlattr *nest, struct ptun_addr *addr, int *len)
+{
+	struct nlattr *tb[PTUN_A_IP_MAX + 1];
+	struct nlattr *a;
+
+	if (nla_parse_nested(tb, PTUN_A_IP_MAX, nest, ip_policy) < 0)
+		return -1;
+	memset(addr, 0, sizeof(*addr));
+	a = tb[PTUN_A_IP_IPV4] ?: tb[PTUN_A_IP_IPV6];
+	if (!a)
+		return -1;
+	addr->family = tb[PTUN_A_IP_IPV4] ? AF_INET : AF_INET6;
+	memcpy(addr->bytes, nla_data(a), ptun_addr_len(addr));
+	*len = tb[PTUN_A_IP_PREFIX_LEN] ?
+	       nla_get_u8(tb[PTUN_A_IP_PREFIX_LEN]) : -1;
+	if (*len > (int)ptun_addr_len(addr) * 8)
+		return -1;
+	return 0;
+}
+
+/* Append @addr (or, with a length, a prefix) to the list @i of @set. */
+static int settings_add_ip(struct show_settings *set, int i, struct nlattr *a)
+{
+	static const struct {
+		size_t arr;
+		size_t nr;
+		bool prefix;
+	} lists[] = {
+		{ offsetof(struct show_settings, remote),
+		  offsetof(struct show_settings, nr_remote), false },
+		{ offsetof(struct show_settings, addresses),
+		  offsetof(struct show_settings, nr_addresses), true },
+		{ offsetof(struct show_settings, include),
+		  offsetof(struct show_settings, nr_include), true },
+		{ offsetof(struct show_settings, exclude),
+		  offsetof(struct show_settings, nr_exclude), true },
+		{ offsetof(struct show_settings, dns),
+		  offsetof(struct show_settings, nr_dns), false },
+	};
+	void **arr = (void **)((char *)set + lists[i].arr);
+	size_t *nr = (size_t *)((char *)set + lists[i].nr);
+	size_t size = lists[i].prefix ? sizeof(struct ptun_prefix) :
+					sizeof(struct ptun_addr);
+	struct ptun_addr addr;
+	void *p;
+	int len;
+
+	if (ip_parse(a, &addr, &len) || (len >= 0) != lists[i].prefix)
+		return -EINVAL;
+	p = grow(*arr, &set->cap[i], *nr, size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	if (lists[i].prefix) {
+		struct ptun_prefix *prefix = (struct ptun_prefix *)p + *nr;
+
+		prefix->addr = addr;
+		prefix->cidr = len;
+	} else {
+		((struct ptun_addr *)p)[*nr] = addr;
+	}
+	(*nr)++;
+	return 0;
+}
+
+static int settings_add_domain(struct show_settings *set, bool match,
+			       struct nlattr *a)
+{
+	char ***arr = match ? &set->match : &set->search;
+	size_t *nr = match ? &set->nr_match : &set->nr_search;
+	void *p;
+
+	p = grow(*arr, &set->cap[match ? 6 : 5], *nr, sizeof(char *));
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	(*arr)[*nr] = strndup(nla_data(a), nla_len(a));
+	if (!(*arr)[*nr])
+		return -ENOMEM;
+	(*nr)++;
+	return 0;
+}
+
+/* Add the attributes of one settings message, in their order, to @set. */
+static int settings_parse(struct nlmsghdr *nlh, struct show_settings *set)
+{
+	struct nlattr *a;
+	int rem, err = 0;
+
+	nlmsg_for_each_attr(a, nlh, GENL_HDRLEN, rem) {
+		switch (nla_type(a)) {
+		case PTUN_A_SETTINGS_GENERATION:
+		case PTUN_A_SETTINGS_STATUS:
+		case PTUN_A_SETTINGS_MTU:
+		case PTUN_A_SETTINGS_TABLE:
+		case PTUN_A_SETTINGS_PRIORITY:
+			if (nla_len(a) != 4)
+				return -EINVAL;
+			break;
+		case PTUN_A_SETTINGS_ENFORCE_ROUTES:
+		case PTUN_A_SETTINGS_INCLUDE_ALL_NETWORKS:
+		case PTUN_A_SETTINGS_EXCLUDE_LOCAL_NETWORKS:
+			if (nla_len(a) < 1)
+				return -EINVAL;
+			break;
+		}
+		switch (nla_type(a)) {
+		case PTUN_A_SETTINGS_GENERATION:
+			set->generation = nla_get_u32(a);
+			break;
+		case PTUN_A_SETTINGS_STATUS:
+			set->status = nla_get_u32(a);
+			break;
+		case PTUN_A_SETTINGS_MTU:
+			set->has_mtu = true;
+			set->mtu = nla_get_u32(a);
+			break;
+		case PTUN_A_SETTINGS_TABLE:
+			set->table = nla_get_u32(a);
+			break;
+		case PTUN_A_SETTINGS_PRIORITY:
+			set->priority = nla_get_u32(a);
+			break;
+		case PTUN_A_SETTINGS_ENFORCE_ROUTES:
+			set->enforce_routes = nla_get_u8(a);
+			break;
+		case PTUN_A_SETTINGS_INCLUDE_ALL_NETWORKS:
+			set->include_all_networks = nla_get_u8(a);
+			break;
+		case PTUN_A_SETTINGS_EXCLUDE_LOCAL_NETWORKS:
+			set->exclude_local_networks = nla_get_u8(a);
+			break;
+		case PTUN_A_SETTINGS_REMOTE:
+			err = settings_add_ip(set, 0, a);
+			break;
+		case PTUN_A_SETTINGS_ADDRESS:
+			err = settings_add_ip(set, 1, a);
+			break;
+		case PTUN_A_SETTINGS_INCLUDE_ROUTE:
+			err = settings_add_ip(set, 2, a);
+			break;
+		case PTUN_A_SETTINGS_EXCLUDE_ROUTE:
+			err = settings_add_ip(set, 3, a);
+			break;
+		case PTUN_A_SETTINGS_DNS_SERVER:
+			err = settings_add_ip(set, 4, a);
+			break;
+		case PTUN_A_SETTINGS_SEARCH_DOMAIN:
+			err = settings_add_domain(set, false, a);
+			break;
+		case PTUN_A_SETTINGS_MATCH_DOMAIN:
+			err = settings_add_domain(set, true, a);
+			break;
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ptun_nl_reply_fn: add a part of the settings of the device @arg. */
+static int settings_reply(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct nlattr *tb[PTUN_A_SETTINGS_MAX + 1];
+	struct show_dev *dev = arg;
+	int err;
+
+	if (!genlmsg_valid_hdr(nlh, 0) ||
+	    genlmsg_hdr(nlh)->cmd != PTUN_CMD_SETTINGS_GET)
+		return 0;
+	/* Only the types matter here; settings_parse() checks the rest. */
+	if (genlmsg_parse(nlh, 0, tb, PTUN_A_SETTINGS_MAX, NULL) < 0 ||
+	    !tb[PTUN_A_SETTINGS_IFINDEX] ||
+	    nla_len(tb[PTUN_A_SETTINGS_IFINDEX]) != 4)
+		goto err_malformed;
+	if (nla_get_u32(tb[PTUN_A_SETTINGS_IFINDEX]) != dev->ifindex)
+		return 0;
+	if (!dev->settings) {
+		dev->settings = calloc(1, sizeof(*dev->settings));
+		if (!dev->settings)
+			goto err_nomem;
+	}
+	err = settings_parse(nlh, dev->settings);
+	if (err == -ENOMEM)
+		goto err_nomem;
+	if (err)
+		goto err_malformed;
+	return 0;
+
+err_nomem:
+	fprintf(stderr, "ptun: out of memory\n");
+	return -1;
+err_malformed:
+	fprintf(stderr,
+		"ptun: show: malformed settings in the kernel's reply\n");
+	return -1;
+}
+
+static void free_settings(void *arg)
+{
+	struct show_dev *dev = arg;
+	struct show_settings *set = dev->settings;
+	size_t i;
+
+	if (!set)
+		return;
+	for (i = 0; i < set->nr_search; i++)
+		free(set->search[i]);
+	for (i = 0; i < set->nr_match; i++)
+		free(set->match[i]);
+	free(set->remote);
+	free(set->addresses);
+	free(set->include);
+	free(set->exclude);
+	free(set->dns);
+	free(set->search);
+	free(set->match);
+	free(set);
+	dev->settings = NULL;
+}
+
 static void free_devs(void *arg)
 {
 	struct show_list *list = arg;
 	size_t i;
 
 	for (i = 0; i < list->len; i++) {
+		free_settings(&list->devs[i]);
 		free_peers(&list->devs[i]);
 		free(list->devs[i].peers);
 	}
@@ -466,7 +711,17 @@ static int collect(struct ptun_nl *nl, const char *dev, struct show_list *list)
 		ret = show_talk(nl, &req);
 		if (ret < 0)
 			return -1;
+		if (ret != PTUN_NL_QUIET) {
+			req.cmd = PTUN_CMD_SETTINGS_GET;
+			req.fn = settings_reply;
+			req.reset = free_settings;
+			req.objects = "settings";
+			ret = show_talk(nl, &req);
+			if (ret < 0)
+				return -1;
+		}
 		if (ret == PTUN_NL_QUIET) {
+			free_settings(d);
 			free_peers(d);
 			free(d->peers);
 			memmove(d, d + 1, (--list->len - i) * sizeof(*d));
@@ -528,7 +783,7 @@ const struct ptun_cmd ptun_show_cmd = {
 	.name		= "show",
 	.run		= show_run,
 	.synopsis	= "ptun show [DEV] [--json]\n",
-	.summary	= "show one or all ptun devices and their peers",
+	.summary	= "show ptun devices, their status, settings and peers",
 	.details	=
 "  DEV     show only this device (default: all ptun devices)\n"
 "  --json  print one JSON document instead of text\n"

@@ -46,6 +46,61 @@ struct show_peer {
 };
 
 /**
+ * struct show_settings - a device's settings, as a PTUN_CMD_SETTINGS_GET
+ *	dump gave them (over one message or several)
+ * @generation: their generation
+ * @status: the tunnel status the first message reported
+ * @has_mtu: @mtu is set (else the MTU is computed)
+ * @mtu: the tunnel MTU
+ * @table: the routing table
+ * @priority: the rule priority
+ * @enforce_routes: enforce-routes is on
+ * @include_all_networks: include-all-networks is on
+ * @exclude_local_networks: exclude-local-networks is on
+ * @remote: the remote addresses
+ * @nr_remote: their number
+ * @addresses: the device's addresses with their prefix lengths
+ * @nr_addresses: their number
+ * @include: the included routes, in the kernel's order (IPv4 first)
+ * @nr_include: their number
+ * @exclude: the excluded routes
+ * @nr_exclude: their number
+ * @dns: the DNS servers
+ * @nr_dns: their number
+ * @search: the search domains
+ * @nr_search: their number
+ * @match: the match domains
+ * @nr_match: their number
+ * @cap: room in each array, by the order of the arrays above
+ */
+struct show_settings {
+	uint32_t generation;
+	uint32_t status;
+	bool has_mtu;
+	uint32_t mtu;
+	uint32_t table;
+	uint32_t priority;
+	bool enforce_routes;
+	bool include_all_networks;
+	bool exclude_local_networks;
+	struct ptun_addr *remote;
+	size_t nr_remote;
+	struct ptun_prefix *addresses;
+	size_t nr_addresses;
+	struct ptun_prefix *include;
+	size_t nr_include;
+	struct ptun_prefix *exclude;
+	size_t nr_exclude;
+	struct ptun_addr *dns;
+	size_t nr_dns;
+	char **search;
+	size_t nr_search;
+	char **match;
+	size_t nr_match;
+	size_t cap[7];
+};
+
+/**
  * struct show_dev - a device, as a PTUN_CMD_DEV_GET reply gave it
  * @ifname: its name
  * @ifindex: its index
@@ -53,6 +108,9 @@ struct show_peer {
  * @fwmark: its mark, 0 if none
  * @mtu: its MTU
  * @drops: its drop counters by PTUN_A_DROPS_*, 0 for those not reported
+ * @has_status: @status came (an older module does not send it)
+ * @status: its tunnel status, enum ptun_status
+ * @settings: its settings, NULL if it has none
  * @peers: its peers, by id
  * @nr_peers: their number
  * @cap_peers: room in @peers
@@ -64,6 +122,9 @@ struct show_dev {
 	uint32_t fwmark;
 	uint32_t mtu;
 	uint64_t drops[PTUN_A_DROPS_MAX + 1];
+	bool has_status;
+	uint32_t status;
+	struct show_settings *settings;
 	struct show_peer *peers;
 	size_t nr_peers;
 	size_t cap_peers;
@@ -87,6 +148,9 @@ struct show_drop_name {
 };
 
 extern const struct show_drop_name show_drop_names[PTUN_A_DROPS_MAX + 1];
+
+/* Names of enum ptun_status, NULL-terminated. */
+extern const char *const show_status_names[];
 
 const char *show_enum_name(const char *const *names, uint64_t val);
 void show_print_text(const struct show_list *list);

@@ -166,6 +166,84 @@ static void json_peer(const struct show_peer *peer)
 	fputs("]}", stdout);
 }
 
+static void json_addrs(const char *name, const struct ptun_addr *addrs,
+		       size_t nr)
+{
+	char buf[PTUN_ADDR_STRLEN];
+	size_t i;
+
+	printf(",\"%s\":[", name);
+	for (i = 0; i < nr; i++) {
+		if (i)
+			putchar(',');
+		json_string(ptun_format_addr(buf, &addrs[i]));
+	}
+	putchar(']');
+}
+
+static void json_prefixes(const char *name, const struct ptun_prefix *p,
+			  size_t nr)
+{
+	char buf[PTUN_PREFIX_STRLEN];
+	size_t i;
+
+	printf(",\"%s\":[", name);
+	for (i = 0; i < nr; i++) {
+		if (i)
+			putchar(',');
+		ptun_format_prefix(buf, &p[i]);
+		json_string(buf);
+	}
+	putchar(']');
+}
+
+static void json_words(const char *name, char *const *words, size_t nr)
+{
+	size_t i;
+
+	printf(",\"%s\":[", name);
+	for (i = 0; i < nr; i++) {
+		if (i)
+			putchar(',');
+		json_string(words[i]);
+	}
+	putchar(']');
+}
+
+static const char *json_bool(bool b)
+{
+	return b ? "true" : "false";
+}
+
+/* The settings object, or null; every key always there. */
+static void json_settings(const struct show_settings *set)
+{
+	fputs(",\"settings\":", stdout);
+	if (!set) {
+		fputs("null", stdout);
+		return;
+	}
+	printf("{\"generation\":%u", set->generation);
+	json_addrs("remote", set->remote, set->nr_remote);
+	json_prefixes("addresses", set->addresses, set->nr_addresses);
+	json_prefixes("include_routes", set->include, set->nr_include);
+	json_prefixes("exclude_routes", set->exclude, set->nr_exclude);
+	printf(",\"enforce_routes\":%s", json_bool(set->enforce_routes));
+	printf(",\"include_all_networks\":%s",
+	       json_bool(set->include_all_networks));
+	printf(",\"exclude_local_networks\":%s",
+	       json_bool(set->exclude_local_networks));
+	json_addrs("dns_servers", set->dns, set->nr_dns);
+	json_words("search_domains", set->search, set->nr_search);
+	json_words("match_domains", set->match, set->nr_match);
+	if (set->has_mtu)
+		printf(",\"mtu\":%u", set->mtu);
+	else
+		fputs(",\"mtu\":null", stdout);
+	printf(",\"table\":%u,\"priority\":%u}", set->table,
+	       set->priority);
+}
+
 void show_print_json(const struct show_list *list)
 {
 	const struct show_dev *dev;
@@ -182,7 +260,15 @@ void show_print_json(const struct show_list *list)
 		printf(",\"listen_port\":%u", dev->listen_port);
 		printf(",\"fwmark\":%u", dev->fwmark);
 		printf(",\"mtu\":%u", dev->mtu);
+		fputs(",\"status\":", stdout);
+		if (dev->has_status &&
+		    show_enum_name(show_status_names, dev->status))
+			json_string(show_enum_name(show_status_names,
+						   dev->status));
+		else
+			fputs("null", stdout);
 		json_drops(dev);
+		json_settings(dev->settings);
 		fputs(",\"peers\":[", stdout);
 		for (j = 0; j < dev->nr_peers; j++) {
 			if (j)

@@ -184,6 +184,70 @@ static void print_peer(const struct show_peer *peer)
 	print_key(peer, PTUN_KEY_SLOT_SECONDARY);
 }
 
+/* Print "  NAME: a, b, c" or "  NAME: (none)". */
+static void print_addrs(const char *name, const struct ptun_addr *addrs,
+			size_t nr)
+{
+	char buf[PTUN_ADDR_STRLEN];
+	size_t i;
+
+	printf("    %s: ", name);
+	for (i = 0; i < nr; i++)
+		printf("%s%s", i ? ", " : "", ptun_format_addr(buf, &addrs[i]));
+	puts(nr ? "" : "(none)");
+}
+
+static void print_prefixes(const char *name, const struct ptun_prefix *p,
+			   size_t nr)
+{
+	char buf[PTUN_PREFIX_STRLEN];
+	size_t i;
+
+	printf("    %s: ", name);
+	for (i = 0; i < nr; i++) {
+		ptun_format_prefix(buf, &p[i]);
+		printf("%s%s", i ? ", " : "", buf);
+	}
+	puts(nr ? "" : "(none)");
+}
+
+static void print_words(const char *name, char *const *words, size_t nr)
+{
+	size_t i;
+
+	printf("    %s: ", name);
+	for (i = 0; i < nr; i++)
+		printf("%s%s", i ? ", " : "", words[i]);
+	puts(nr ? "" : "(none)");
+}
+
+static void print_settings(const struct show_settings *set)
+{
+	if (!set) {
+		puts("  settings: (none)");
+		return;
+	}
+	printf("  settings: generation %u\n", set->generation);
+	print_addrs("remote", set->remote, set->nr_remote);
+	print_prefixes("addresses", set->addresses, set->nr_addresses);
+	print_prefixes("included routes", set->include, set->nr_include);
+	print_prefixes("excluded routes", set->exclude, set->nr_exclude);
+	printf("    enforce routes: %s\n", set->enforce_routes ? "on" : "off");
+	printf("    include all networks: %s\n",
+	       set->include_all_networks ? "on" : "off");
+	printf("    exclude local networks: %s\n",
+	       set->exclude_local_networks ? "on" : "off");
+	print_addrs("dns servers", set->dns, set->nr_dns);
+	print_words("search domains", set->search, set->nr_search);
+	print_words("match domains", set->match, set->nr_match);
+	if (set->has_mtu)
+		printf("    mtu: %u\n", set->mtu);
+	else
+		puts("    mtu: (computed)");
+	printf("    table: %u\n", set->table);
+	printf("    priority: %u\n", set->priority);
+}
+
 void show_print_text(const struct show_list *list)
 {
 	const struct show_dev *dev;
@@ -204,7 +268,14 @@ void show_print_text(const struct show_list *list)
 		else
 			printf("  fwmark: off\n");
 		printf("  mtu: %u\n", dev->mtu);
+		if (dev->has_status) {
+			const char *st = show_enum_name(show_status_names,
+							dev->status);
+
+			printf("  status: %s\n", st ?: "(unknown)");
+		}
 		print_drops(dev);
+		print_settings(dev->settings);
 		printf("  peers: %zu\n", dev->nr_peers);
 		for (j = 0; j < dev->nr_peers; j++) {
 			putchar('\n');

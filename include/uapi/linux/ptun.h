@@ -34,6 +34,38 @@ enum ptun_key_slot {
 	PTUN_KEY_SLOT_SECONDARY,
 };
 
+/**
+ * enum ptun_status - Tunnel status, after NEVPNStatus. Computed by the module
+ *   from the settings and the peers; reported in dev-get and by
+ *   status-changed.
+ * @PTUN_STATUS_DISCONNECTED: No settings are set.
+ * @PTUN_STATUS_CONNECTING: Settings are set but no peer has a usable primary
+ *   key yet (or none has since the settings were set).
+ * @PTUN_STATUS_CONNECTED: Settings are set and some peer has a usable primary
+ *   key (not past its hard limit) and, when it has a keepalive timeout, has
+ *   not been declared dead.
+ * @PTUN_STATUS_REASSERTING: Was connected, and lost it; settings are still
+ *   set.
+ * @PTUN_STATUS_DISCONNECTING: The settings are being cleared.
+ */
+enum ptun_status {
+	PTUN_STATUS_DISCONNECTED,
+	PTUN_STATUS_CONNECTING,
+	PTUN_STATUS_CONNECTED,
+	PTUN_STATUS_REASSERTING,
+	PTUN_STATUS_DISCONNECTING,
+};
+
+#define PTUN_MAX_ROUTES		16384
+#define PTUN_MAX_ADDRESSES	64
+#define PTUN_MAX_REMOTES	16
+#define PTUN_MAX_DNS_SERVERS	16
+#define PTUN_MAX_DOMAINS	256
+#define PTUN_MAX_DOMAIN_LEN	253
+#define PTUN_DEFAULT_TABLE	28788
+#define PTUN_DEFAULT_PRIORITY	28788
+#define PTUN_MAX_RULE_PRIORITY	32765
+
 enum {
 	PTUN_A_DEV_IFINDEX = 1,
 	PTUN_A_DEV_IFNAME,
@@ -43,6 +75,7 @@ enum {
 	PTUN_A_DEV_PEER,
 	PTUN_A_DEV_KEYCONF,
 	PTUN_A_DEV_DROPS,
+	PTUN_A_DEV_STATUS,
 
 	__PTUN_A_DEV_MAX,
 	PTUN_A_DEV_MAX = (__PTUN_A_DEV_MAX - 1)
@@ -113,6 +146,39 @@ enum {
 };
 
 enum {
+	PTUN_A_IP_IPV4 = 1,
+	PTUN_A_IP_IPV6,
+	PTUN_A_IP_PREFIX_LEN,
+
+	__PTUN_A_IP_MAX,
+	PTUN_A_IP_MAX = (__PTUN_A_IP_MAX - 1)
+};
+
+enum {
+	PTUN_A_SETTINGS_IFINDEX = 1,
+	PTUN_A_SETTINGS_IFNAME,
+	PTUN_A_SETTINGS_STATUS,
+	PTUN_A_SETTINGS_GENERATION,
+	PTUN_A_SETTINGS_REMOTE,
+	PTUN_A_SETTINGS_ADDRESS,
+	PTUN_A_SETTINGS_INCLUDE_ROUTE,
+	PTUN_A_SETTINGS_EXCLUDE_ROUTE,
+	PTUN_A_SETTINGS_ENFORCE_ROUTES,
+	PTUN_A_SETTINGS_INCLUDE_ALL_NETWORKS,
+	PTUN_A_SETTINGS_EXCLUDE_LOCAL_NETWORKS,
+	PTUN_A_SETTINGS_DNS_SERVER,
+	PTUN_A_SETTINGS_SEARCH_DOMAIN,
+	PTUN_A_SETTINGS_MATCH_DOMAIN,
+	PTUN_A_SETTINGS_MTU,
+	PTUN_A_SETTINGS_TABLE,
+	PTUN_A_SETTINGS_PRIORITY,
+	PTUN_A_SETTINGS_CLEARED,
+
+	__PTUN_A_SETTINGS_MAX,
+	PTUN_A_SETTINGS_MAX = (__PTUN_A_SETTINGS_MAX - 1)
+};
+
+enum {
 	PTUN_CMD_DEV_NEW = 1,
 	PTUN_CMD_DEV_DEL,
 	PTUN_CMD_DEV_SET,
@@ -133,6 +199,11 @@ enum {
 	PTUN_CMD_PEER_DEAD_NTF,
 	PTUN_CMD_REKEY_NEEDED_NTF,
 	PTUN_CMD_KEY_SWAP_NTF,
+	PTUN_CMD_SETTINGS_SET,
+	PTUN_CMD_SETTINGS_GET,
+	PTUN_CMD_SETTINGS_CLEAR,
+	PTUN_CMD_SETTINGS_CHANGED_NTF,
+	PTUN_CMD_STATUS_CHANGED_NTF,
 
 	__PTUN_CMD_MAX,
 	PTUN_CMD_MAX = (__PTUN_CMD_MAX - 1)

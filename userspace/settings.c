@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptun settings set|clear: a device's network settings, replaced as a
+ * whole. "settings set" sends one request with everything (the settings
+ * attributes are not nested, so thousands of routes fit one message; the
+ * socket's send buffer is raised to carry it); what is not on the command
+ * line is gone afterwards. The words are checked here as far as the tool
+ * can (syntax, prefix lengths, host bits, number ranges); the rest (domain
+ * names, counts, the device's MTU range) is the kernel's, whose extended
+ * ACK text ends up in the error message.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/ptun.h>
+
+#include "nl.h"
+#include "ptun.h"
+
+#define SETTINGS_MTU_MAX	65535
+
+/* Room for one ip nest (IPv6 with a prefix length) and one domain. */
+#define IP_SIZE		(NLA_HDRLEN + NLA_HDRLEN + 16 + NLA_HDRLEN + \
+			 NLA_ALIGN(1))
+#define DOMAIN_SIZE	(NLA_HDRLEN + NLA_ALIGN(PTUN_MAX_DOMAIN_LEN + 1))
+/* Room for the scalars. */
+#define SCALARS_SIZE	256
+
+/* The words that may repeat: each is a list. */
+enum list_word {
+	W_REMOTE,
+	W_ADDRESS,
+	W_INCLUDE,
+	W_EXCLUDE,
+	W_DNS,
+	W_SEARCH,
+	W_MATCH,
+	NR_LIST_WORDS
+};
+
+static const struct {
+	const char *name;
+	int attr;
+} list_words[NR_LIST_WORDS] = {
+	[W_REMOTE]	= { "remote", PTUN_A_SETTINGS_REMOTE },
+	[W_ADDRESS]	= { "address", PTUN_A_SETTINGS_ADDRESS },
+	[W_INCLUDE]	= { "include", PTUN_A_SETTINGS_INCLUDE_ROUTE },
+	[W_EXCLUDE]	= { "exclude", PTUN_A_SETTINGS_EXCLUDE_ROUTE },
+	[W_DNS]		= { "dns", PTUN_A_SETTINGS_DNS_SERVER },
+	[W_SEARCH]	= { "search-domain", PTUN_A_SETTINGS_SEARCH_DOMAIN },
+	[W_MATCH]	= { "match-domain", PTUN_A_SETTINGS_MATCH_DOMAIN },
+};
+
+/* The words given at most once. */
+enum settings_opt {
+	OPT_ENFORCE,
+	OPT_INCLUDE_ALL,
+	OPT_EXCLUDE_LOCAL,
+	OPT_MTU,
+	OPT_TABLE,
+	OPT_PRIORITY,
+	NR_SETTINGS_OPTS
+};
+
+static const char *const on_off[] = { "off", "on", NULL };
+
+static const struct ptun_opt settings_opts[NR_SETTINGS_OPTS] = {
+	[OPT_ENFORCE] = {
+		.name = "enforce-routes", .kind = PTUN_OPT_CHOICE,
+		.choices = on_off, .attr = PTUN_A_SETTINGS_ENFORCE_ROUTES,
+		.bits = 8,
+	},
+	[OPT_INCLUDE_ALL] = {
+		.name = "include-all-networks", .kind = PTUN_OPT_CHOICE,
+		.choices = on_off,
+		.attr = PTUN_A_SETTINGS_INCLUDE_ALL_NETWORKS, .bits = 8,
+	},
+	[OPT_EXCLUDE_LOCAL] = {
+		.name = "exclude-local-networks", .kind = PTUN_OPT_CHOICE,
+		.choices = on_off,
+		.attr = PTUN_A_SETTINGS_EXCLUDE_LOCAL_NETWORKS, .bits = 8,
+	},
+	[OPT_MTU] = {
+		.name = "mtu", .min = PTUN_MIN_MTU, .max = SETTINGS_MTU_MAX,
+		.attr = PTUN_A_SETTINGS_MTU, .bits = 32,
+	},
+	[OPT_TABLE] = {
+		.name = "table", .min = 1, .max = UINT32_MAX,
+		.attr = PTUN_A_SETTINGS_TABLE, .bits = 32,
+	},
+	[OPT_PRIORITY] = {
+		.name = "priority", .min = 1, .max = PTUN_MAX_RULE_PRIORITY,
+		.attr = PTUN_A_SETTINGS_PRIORITY, .bits = 32,
+	},
+};
+
+/**
+ * struct item - a word of a list, checked
+ * @word: which list
+ * @addr: its address (all but the domains)
+ * @len: its prefix length, or -1 for none (remote, dns)
+ * @domain: the domain as written (search-domain, match-domain)
+ */
+struct item {
+	enum list_word word;
+	struct ptun_addr addr;
+	int len;
+	const char *domain;
+};
+
+/**
+ * struct settings_conf - a settings set command, checked
+ * @vals: the words given once
+ * @items: the list words, in command-line order
+ * @nr_items: their number
+ * @nr_domains: how many of them are domains
+ */
+struct settings_conf {
+	struct ptun_optval vals[NR_SETTINGS_OPTS];
+	struct item *items;
+	size_t nr_items;
+	size_t nr_domains;
+};
+
+/* Report @word as the bad value of list word @w, with @why. */
+static void bad_value(enum list_word w, const char *word, const char *why)
+{
+	char before[48];
+
+	snprintf(before, sizeof(before), "invalid %s ", list_words[w].name);
+	ptun_bad_word(before, word, why);
+}
+
+/*
+ * Check "ADDR" (remote, dns), "ADDR[/LEN]" (address) or "PREFIX[/LEN]"
+ * (include, exclude: host bits must be zero) into @item.
+ * Return: 0, or 1 after reporting.
+ */
+static int parse_item(enum list_word w, const char *word, struct item *item)
+{
+	const char *slash = strchr(word, '/');
+	size_t alen = slash ? (size_t)(slash - word) : strlen(word);
+	unsigned int max, i;
+	uint64_t len;
+
+	item->word = w;
+	if (w == W_SEARCH || w == W_MATCH) {
+		item->domain = word;
+		return 0;
+	}
+	if (!ptun_parse_addr(word, alen, &item->addr)) {
+		bad_value(w, word, " (not an IPv4 or IPv6 address)");
+		return 1;
+	}
+	max = ptun_addr_len(&item->addr) * 8;
+	item->len = -1;
+	if (w == W_REMOTE || w == W_DNS) {
+		if (slash) {
+			bad_value(w, word, " (an address, without /LENGTH)");
+			return 1;
+		}
+		return 0;
+	}
+	len = max;
+	if (slash && !ptun_parse_uint(slash + 1, false, max, &len)) {
+		bad_value(w, word, max == 32 ?
+			  " (prefix length must be 0-32)" :
+			  " (prefix length must be 0-128)");
+		return 1;
+	}
+	if (w == W_ADDRESS && !len) {
+		bad_value(w, word, " (prefix length must be at least 1)");
+		return 1;
+	}
+	item->len = len;
+	if (w == W_ADDRESS)
+		return 0;
+	/* A route names a network: no bits set past its length. */
+	for (i = len / 8; i < max / 8; i++) {
+		uint8_t host = i == len / 8 ? 0xff >> (len % 8) : 0xff;
+
+		if (item->addr.bytes[i] & host) {
+			bad_value(w, word, " (host bits set beyond the prefix length)");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Parse the words after DEV into @conf. Return: 0, 1 or PTUN_EUSAGE after
+ * reporting the bad word.
+ */
+static int parse_settings(int argc, char *argv[], struct settings_conf *conf)
+{
+	size_t w, opt;
+	int i, ret;
+
+	conf->items = calloc(argc / 2 + 1, sizeof(*conf->items));
+	if (!conf->items) {
+		fprintf(stderr, "ptun: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < argc; i += 2) {
+		for (w = 0; w < NR_LIST_WORDS; w++)
+			if (!strcmp(argv[i], list_words[w].name))
+				break;
+		if (w < NR_LIST_WORDS) {
+			if (i + 1 == argc) {
+				ptun_bad_word(NULL, argv[i], " needs a value");
+				return PTUN_EUSAGE;
+			}
+			if (parse_item(w, argv[i + 1],
+				       &conf->items[conf->nr_items]))
+				return 1;
+			conf->nr_domains += w == W_SEARCH || w == W_MATCH;
+			conf->nr_items++;
+			continue;
+		}
+		for (opt = 0; opt < NR_SETTINGS_OPTS; opt++)
+			if (!strcmp(argv[i], settings_opts[opt].name))
+				break;
+		if (opt == NR_SETTINGS_OPTS) {
+			ptun_bad_word("unknown option ", argv[i], NULL);
+			return PTUN_EUSAGE;
+		}
+		/* One word (and its value) at a time, for its messages. */
+		ret = ptun_parse_opts("settings set", i + 2 <= argc ? 2 : 1,
+				      argv + i, &settings_opts[opt], 1,
+				      &conf->vals[opt]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int put_item(struct nl_msg *msg, const struct item *item)
+{
+	int attr = list_words[item->word].attr;
+	struct nlattr *nest;
+
+	if (item->word == W_SEARCH || item->word == W_MATCH)
+		return nla_put_string(msg, attr, item->domain);
+	nest = ptun_nest_start(msg, attr);
+	if (!nest)
+		goto nla_put_failure;
+	if (item->addr.family == AF_INET)
+		NLA_PUT(msg, PTUN_A_IP_IPV4, 4, item->addr.bytes);
+	else
+		NLA_PUT(msg, PTUN_A_IP_IPV6, 16, item->addr.bytes);
+	if (item->len >= 0)
+		NLA_PUT_U8(msg, PTUN_A_IP_PREFIX_LEN, item->len);
+	return nla_nest_end(msg, nest);
+
+nla_put_failure:
+	return -NLE_NOMEM;
+}
+
+/* ptun_nl_put_fn: everything of @arg, a struct settings_conf. */
+static int put_settings(struct nl_msg *msg, const void *arg)
+{
+	const struct settings_conf *conf = arg;
+	size_t i;
+	int err;
+
+	err = ptun_nl_put_opts(msg, settings_opts, conf->vals,
+			       NR_SETTINGS_OPTS);
+	for (i = 0; !err && i < conf->nr_items; i++)
+		err = put_item(msg, &conf->items[i]);
+	return err < 0 ? err : 0;
+}
+
+static int settings_set(int argc, char *argv[])
+{
+	struct settings_conf conf = { 0 };
+	char what[64];
+	const char *dev;
+	struct ptun_nl_req req = {
+		.cmd = PTUN_CMD_SETTINGS_SET, .put = put_settings,
+		.arg = &conf, .what = what,
+	};
+	int ret;
+
+	ret = ptun_parse_dev("settings set", argc, argv, &dev);
+	if (ret)
+		return ret;
+	ret = parse_settings(argc - 2, argv + 2, &conf);
+	if (!ret) {
+		snprintf(what, sizeof(what), "settings set %s", dev);
+		req.dev = dev;
+		req.size = SCALARS_SIZE + conf.nr_domains * DOMAIN_SIZE +
+			   (conf.nr_items - conf.nr_domains) * IP_SIZE;
+		ret = ptun_nl_request(&req) ? 1 : 0;
+	}
+	free(conf.items);
+	return ret;
+}
+
+static int settings_clear(int argc, char *argv[])
+{
+	char what[64];
+	const char *dev;
+	struct ptun_nl_req req = {
+		.cmd = PTUN_CMD_SETTINGS_CLEAR, .what = what,
+	};
+	int ret;
+
+	ret = ptun_parse_dev("settings clear", argc, argv, &dev);
+	if (ret)
+		return ret;
+	if (argc > 2) {
+		ptun_bad_word("unexpected argument ", argv[2], NULL);
+		return PTUN_EUSAGE;
+	}
+	snprintf(what, sizeof(what), "settings clear %s", dev);
+	req.dev = dev;
+	return ptun_nl_request(&req) ? 1 : 0;
+}
+
+static const struct ptun_subcmd settings_cmds[] = {
+	{ "set", settings_set },
+	{ "clear", settings_clear },
+};
+
+static int settings_run(int argc, char *argv[])
+{
+	return ptun_run_subcmd("settings", settings_cmds,
+			       ARRAY_SIZE(settings_cmds), argc, argv);
+}
+
+const struct ptun_cmd ptun_settings_cmd = {
+	.name		= "settings",
+	.run		= settings_run,
+	.synopsis	=
+"ptun settings set DEV [remote ADDR]... [address CIDR]... [include CIDR]...\n"
+"              [exclude CIDR]... [enforce-routes on|off]\n"
+"              [include-all-networks on|off] [exclude-local-networks on|off]\n"
+"              [dns ADDR]... [search-domain D]... [match-domain D]...\n"
+"              [mtu N] [table N] [priority N]\n"
+"ptun settings clear DEV\n",
+	.summary	= "set or clear the network settings of a ptun device",
+	.details	=
+"  remote                  the tunnel's server address, kept out of the tunnel\n"
+"  address                 an address of the device with its prefix length\n"
+"                          (10.0.0.2/24, fd00::2/64)\n"
+"  include                 a destination prefix sent into the tunnel\n"
+"                          (0.0.0.0/0 or ::/0: all); host bits must be zero\n"
+"  exclude                 a destination prefix kept out of the tunnel\n"
+"  enforce-routes          included routes win over the system's (off)\n"
+"  include-all-networks    full tunnel with a kill switch (off)\n"
+"  exclude-local-networks  directly connected networks stay local (off)\n"
+"  dns                     a DNS server, in order of preference\n"
+"  search-domain           a DNS search domain\n"
+"  match-domain            a domain resolved by the tunnel's DNS (\".\": all)\n"
+"  mtu                     tunnel MTU, 68-65535 (default: computed)\n"
+"  table                   routing table of the routes (default 28788)\n"
+"  priority                priority of the policy rules, 1-32765\n"
+"                          (default 28788)\n"
+"\"settings set\" replaces all of the device's settings: what is not given\n"
+"is gone. The words that end in ... may be given many times.\n",
+};
