@@ -122,6 +122,12 @@ events_of_a_tunnel() {
 	mon_wait rekey-needed rekey-needed
 
 	nsrun srv "$PTUN" peer del ptun0 1
+	# settings with no peer: connecting; cleared: disconnecting, then
+	# disconnected
+	nsrun srv "$PTUN" settings set ptun0 include 10.9.0.0/16
+	mon_wait "status connecting" 'status[":]* *"*connecting'
+	nsrun srv "$PTUN" settings clear ptun0
+	mon_wait "status disconnected" 'status[":]* *"*disconnected'
 	nsrun srv "$PTUN" link del ptun0
 	mon_wait dev-del dev-del
 
@@ -147,6 +153,11 @@ for n, line in enumerate(open(sys.argv[1]), 1):
 	key-swap ptun0 peer 1 slot primary key-id 2 cipher chacha20-poly1305 tx-packets 0 soft-limit 3 hard-limit $hard
 	rekey-needed ptun0 peer 1 slot primary key-id 2 cipher chacha20-poly1305 tx-packets 4 soft-limit 3 hard-limit $hard
 	peer-del ptun0 peer 1
+	settings-changed ptun0 generation 1
+	status-changed ptun0 status connecting
+	status-changed ptun0 status disconnecting
+	settings-changed ptun0 generation 2 cleared
+	status-changed ptun0 status disconnected
 	dev-del ptun0
 	EOF
 	diff -u - <(after_marker "$MON.json" | sed "s/\"ifindex\":$idx\([,}]\)/\"ifindex\":IDX\1/") <<-EOF || fail "JSON events"
@@ -158,6 +169,11 @@ for n, line in enumerate(open(sys.argv[1]), 1):
 	{"event":"key-swap","ifname":"ptun0","ifindex":IDX,"peer":1,"slot":"primary","key_id":2,"cipher":"chacha20-poly1305","tx_packets":0,"soft_limit":3,"hard_limit":$hard}
 	{"event":"rekey-needed","ifname":"ptun0","ifindex":IDX,"peer":1,"slot":"primary","key_id":2,"cipher":"chacha20-poly1305","tx_packets":4,"soft_limit":3,"hard_limit":$hard}
 	{"event":"peer-del","ifname":"ptun0","ifindex":IDX,"peer":1}
+	{"event":"settings-changed","ifname":"ptun0","ifindex":IDX,"generation":1}
+	{"event":"status-changed","ifname":"ptun0","ifindex":IDX,"status":"connecting"}
+	{"event":"status-changed","ifname":"ptun0","ifindex":IDX,"status":"disconnecting"}
+	{"event":"settings-changed","ifname":"ptun0","ifindex":IDX,"generation":2,"cleared":true}
+	{"event":"status-changed","ifname":"ptun0","ifindex":IDX,"status":"disconnected"}
 	{"event":"dev-del","ifname":"ptun0","ifindex":IDX}
 	EOF
 }

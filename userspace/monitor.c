@@ -35,12 +35,14 @@
 
 #include "nl.h"
 #include "ptun.h"
+#include "show.h"
 
 /* Where a field's attribute is. */
 enum mon_nest {
 	MON_DEV,		/* the message itself (PTUN_A_DEV_*) */
 	MON_PEER,		/* its PTUN_A_DEV_PEER nest */
 	MON_KEY,		/* its PTUN_A_DEV_KEYCONF nest */
+	MON_SETTINGS,		/* the message, as PTUN_A_SETTINGS_* */
 };
 
 /* How a field is printed. */
@@ -70,6 +72,8 @@ enum mon_field {
 	F_TX_PACKETS,
 	F_SOFT_LIMIT,
 	F_HARD_LIMIT,
+	F_STATUS,
+	F_GENERATION,
 	NR_FIELDS
 };
 
@@ -116,6 +120,10 @@ static const struct mon_field_desc fields[NR_FIELDS] = {
 			    MON_NUM },
 	[F_HARD_LIMIT]	= { "hard-limit", MON_KEY, PTUN_A_KEYCONF_HARD_LIMIT,
 			    MON_NUM },
+	[F_STATUS]	= { "status", MON_DEV, PTUN_A_DEV_STATUS, MON_ENUM,
+			    show_status_names },
+	[F_GENERATION]	= { "generation", MON_SETTINGS,
+			    PTUN_A_SETTINGS_GENERATION, MON_NUM },
 };
 
 /* What a message holds: the top level and the nests fields come from. */
@@ -123,6 +131,7 @@ struct mon_msg {
 	struct nlattr *dev[PTUN_A_DEV_MAX + 1];
 	struct nlattr *peer[PTUN_A_PEER_MAX + 1];
 	struct nlattr *key[PTUN_A_KEYCONF_MAX + 1];
+	struct nlattr *settings[PTUN_A_SETTINGS_MAX + 1];
 };
 
 /* The output of one line: text or JSON. */
@@ -162,6 +171,12 @@ static const enum mon_field key_fields[] = {
 	F_HARD_LIMIT, F_END
 };
 
+static const enum mon_field status_fields[] = { F_STATUS, F_END };
+
+static const enum mon_field settings_fields[] = { F_GENERATION, F_END };
+
+static void print_cleared(const struct mon_out *out, const struct mon_msg *m);
+
 static const struct mon_event events[] = {
 	{ PTUN_CMD_DEV_NEW_NTF,		"dev-new",	dev_fields, NULL },
 	{ PTUN_CMD_DEV_DEL_NTF,		"dev-del",	NULL, NULL },
@@ -172,6 +187,9 @@ static const struct mon_event events[] = {
 	{ PTUN_CMD_PEER_DEAD_NTF,	"peer-dead",	peer_ep_fields, NULL },
 	{ PTUN_CMD_REKEY_NEEDED_NTF,	"rekey-needed",	key_fields, NULL },
 	{ PTUN_CMD_KEY_SWAP_NTF,	"key-swap",	key_fields, NULL },
+	{ PTUN_CMD_STATUS_CHANGED_NTF,	"status-changed", status_fields, NULL },
+	{ PTUN_CMD_SETTINGS_CHANGED_NTF, "settings-changed", settings_fields,
+	  print_cleared },
 };
 
 /* Types only: every attribute this tool reads is checked by these. */
@@ -182,6 +200,7 @@ static const struct nla_policy dev_policy[PTUN_A_DEV_MAX + 1] = {
 	[PTUN_A_DEV_LISTEN_PORT]	= { .type = NLA_U16 },
 	[PTUN_A_DEV_FWMARK]		= { .type = NLA_U32 },
 	[PTUN_A_DEV_MTU]		= { .type = NLA_U32 },
+	[PTUN_A_DEV_STATUS]		= { .type = NLA_U32 },
 	[PTUN_A_DEV_PEER]		= { .type = NLA_NESTED },
 	[PTUN_A_DEV_KEYCONF]		= { .type = NLA_NESTED },
 	[PTUN_A_DEV_DROPS]		= { .type = NLA_NESTED },
@@ -213,6 +232,15 @@ static const struct nla_policy key_policy[PTUN_A_KEYCONF_MAX + 1] = {
 	[PTUN_A_KEYCONF_SOFT_LIMIT]	= { .type = NLA_U64 },
 	[PTUN_A_KEYCONF_HARD_LIMIT]	= { .type = NLA_U64 },
 	[PTUN_A_KEYCONF_TX_PACKETS]	= { .type = NLA_U64 },
+};
+
+/* settings-changed carries the settings set's attributes, not the dev's. */
+static const struct nla_policy settings_policy[PTUN_A_SETTINGS_MAX + 1] = {
+	[PTUN_A_SETTINGS_IFINDEX]	= { .type = NLA_U32 },
+	[PTUN_A_SETTINGS_IFNAME]	= { .type = NLA_STRING,
+					    .maxlen = PTUN_IFNAME_MAX_LEN + 1 },
+	[PTUN_A_SETTINGS_GENERATION]	= { .type = NLA_U32 },
+	[PTUN_A_SETTINGS_CLEARED]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy allowed_ip_policy[PTUN_A_ALLOWED_IP_MAX + 1] = {
@@ -421,6 +449,10 @@ static void print_field(const struct mon_out *out, const struct mon_msg *m,
 		tb = m->key;
 		policy = key_policy;
 		break;
+	case MON_SETTINGS:
+		tb = m->settings;
+		policy = settings_policy;
+		break;
 	default:
 		tb = m->dev;
 		policy = dev_policy;
@@ -454,6 +486,17 @@ static void print_field(const struct mon_out *out, const struct mon_msg *m,
 		out_num(out, d->name, v);
 		break;
 	}
+}
+
+/* settings-changed: "cleared" when the settings were removed. */
+static void print_cleared(const struct mon_out *out, const struct mon_msg *m)
+{
+	if (!m->settings[PTUN_A_SETTINGS_CLEARED])
+		return;
+	if (out->json)
+		fputs(",\"cleared\":true", stdout);
+	else
+		fputs(" cleared", stdout);
 }
 
 static const struct mon_event *find_event(uint8_t cmd)
@@ -503,8 +546,17 @@ static int event_cb(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	ev = find_event(ghdr->cmd);
 	memset(&m, 0, sizeof(m));
-	if (genlmsg_parse(nlh, 0, m.dev, PTUN_A_DEV_MAX, dev_policy) < 0)
+	if (ghdr->cmd == PTUN_CMD_SETTINGS_CHANGED_NTF) {
+		/* Its ifindex and ifname have the dev set's numbers. */
+		if (genlmsg_parse(nlh, 0, m.settings, PTUN_A_SETTINGS_MAX,
+				  settings_policy) < 0)
+			memset(m.settings, 0, sizeof(m.settings));
+		m.dev[PTUN_A_DEV_IFINDEX] = m.settings[PTUN_A_SETTINGS_IFINDEX];
+		m.dev[PTUN_A_DEV_IFNAME] = m.settings[PTUN_A_SETTINGS_IFNAME];
+	} else if (genlmsg_parse(nlh, 0, m.dev, PTUN_A_DEV_MAX,
+				 dev_policy) < 0) {
 		memset(m.dev, 0, sizeof(m.dev));
+	}
 	peer_nest = m.dev[PTUN_A_DEV_PEER];
 	if (peer_nest &&
 	    nla_parse_nested(m.peer, PTUN_A_PEER_MAX, peer_nest,
