@@ -333,7 +333,8 @@ ev_start() {
 	rm -f "$file" "$file.ready"
 	bgns "$ns" python3 "$NLRAW" listen --count 100000 --timeout 3600 --time \
 		--ready "$file.ready" "$@" > "$file"
-	wait_for 30 test -e "$file.ready"
+	# python3 starts slowly on the debug kernel of a loaded host (> 30 s seen)
+	wait_for 120 test -e "$file.ready"
 }
 
 # ev_count FILE JQ-CONDITION: how many recorded events satisfy it.
