@@ -37,5 +37,5 @@ if [ -d "/lib/modules/$rel" ]; then
 	done
 fi
 
-(cd "$work" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out.tmp"
-mv "$out.tmp" "$out"
+(cd "$work" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out.tmp.$$"
+mv "$out.tmp.$$" "$out"

@@ -6,7 +6,9 @@
 # under QEMU, run selftests/run_tests.sh inside and check the kernel log.
 # PTUN_TESTS names the files to run (see run_tests.sh), PTUN_DEBUG_TESTS
 # those for the debug kernel (default: the same). The kernels' VMs run
-# concurrently. Prints one KTAP document (a subtest
+# concurrently. A list split by "|" ("a.sh b.sh | c.sh") runs as that many
+# VMs of the same kernel side by side, one per part (shards), so that a
+# slow kernel keeps both host CPUs busy once the others are done. Prints one KTAP document (a subtest
 # per kernel, in order) and the closing line "N passed, N failed"; exits 1
 # if anything failed.
 set -uo pipefail
@@ -32,18 +34,43 @@ done
 
 make -s -C "$top/userspace" >&2 || exit 1
 
-# run_kernel N REL IMAGE KDIR: build, boot and judge one kernel; writes
-# its KTAP subtest to $out/report and "PASS FAIL" to $out/counts.
+# One job per VM: "REL IMAGE KDIR SHARD" with SHARD 0 for a kernel run
+# whole, else the part's number in its list.
+jobs=()
+for k in "${kernels[@]}"; do
+	read -r rel image kdir <<<"$k"
+	list=${PTUN_TESTS:-}
+	case $rel in *debug*) list=${PTUN_DEBUG_TESTS:-$list} ;; esac
+	case $list in
+	*"|"*)
+		IFS='|' read -r -a parts <<<"$list"
+		for i in "${!parts[@]}"; do
+			jobs+=("$rel $image $kdir $((i + 1))")
+		done ;;
+	*) jobs+=("$rel $image $kdir 0") ;;
+	esac
+done
+
+# job_name REL SHARD: the name of a job's output directory.
+job_name() {
+	if [ "$2" -gt 1 ]; then echo "$1-s$2"; else echo "$1"; fi
+}
+
+# run_kernel N REL IMAGE KDIR SHARD: build, boot and judge one kernel (or
+# one part of its list); writes its KTAP subtest to $out.d/report and
+# "PASS FAIL" to $out.d/counts.
 run_kernel() {
-	local n=$1 rel=$2 image=$3 kdir=$4
-	local out=$top/build/vm/run-$rel ok=1 sub=() rc ko timeout tests p=0 f=0 line
+	local n=$1 rel=$2 image=$3 kdir=$4 shard=$5 name
+	local out ok=1 sub=() rc ko timeout tests p=0 f=0 line parts
+	name=$(job_name "$rel" "$shard")
+	out=$top/build/vm/run-$name
 	mkdir -p "$out.d"
 	{
 	echo "# kernel $rel ($image)"
-	if ko=$("$here/build-module.sh" "$kdir" "$top/build/$rel" 2>"$top/build/build-$rel.err"); then
+	if ko=$("$here/build-module.sh" "$kdir" "$top/build/$name" 2>"$top/build/build-$name.err"); then
 		sub+=("ok 1 module builds without warnings")
 	else
-		sed 's/^/# /' "$top/build/build-$rel.err"
+		sed 's/^/# /' "$top/build/build-$name.err"
 		sub+=("not ok 1 module builds without warnings")
 		ok=0
 	fi
@@ -51,6 +78,11 @@ run_kernel() {
 	# on a Debian kernel and about three times that on the debug one.
 	timeout=3600 tests=${PTUN_TESTS:-}
 	case $rel in *debug*) timeout=5000 tests=${PTUN_DEBUG_TESTS:-$tests} ;; esac
+	if [ "$shard" -gt 0 ]; then
+		IFS='|' read -r -a parts <<<"$tests"
+		tests=${parts[$((shard - 1))]}
+		echo "# part $shard of the list: $tests"
+	fi
 	if [ "$ok" = 1 ]; then
 		"$here/vm.sh" "$image" "$rel" "$out" "$timeout" "$ko" \
 			env PTUN_KO="$ko" PTUN_TESTS="$tests" \
@@ -89,10 +121,11 @@ run_kernel() {
 		echo "  $line"
 		case $line in "ok "*) p=$((p + 1)) ;; *) f=$((f + 1)) ;; esac
 	done
+	[ "$shard" -gt 0 ] && name="$rel part $shard"
 	if [ "$ok" = 1 ]; then
-		echo "ok $n kernel $rel"
+		echo "ok $n kernel $name"
 	else
-		echo "not ok $n kernel $rel"
+		echo "not ok $n kernel $name"
 	fi
 	} > "$out.d/report" 2>&1
 	echo "$p $f" > "$out.d/counts"
@@ -104,20 +137,20 @@ run_kernel() {
 pass=0
 fail=0
 echo "KTAP version 1"
-echo "1..${#kernels[@]}"
+echo "1..${#jobs[@]}"
 n=0
 pids=()
-for k in "${kernels[@]}"; do
-	read -r rel image kdir <<<"$k"
+for j in "${jobs[@]}"; do
+	read -r rel image kdir shard <<<"$j"
 	n=$((n + 1))
-	rm -rf "$top/build/vm/run-$rel.d"
-	run_kernel "$n" "$rel" "$image" "$kdir" &
+	rm -rf "$top/build/vm/run-$(job_name "$rel" "$shard").d"
+	run_kernel "$n" "$rel" "$image" "$kdir" "$shard" &
 	pids+=($!)
 done
 wait "${pids[@]}"
-for k in "${kernels[@]}"; do
-	read -r rel image kdir <<<"$k"
-	d=$top/build/vm/run-$rel.d
+for j in "${jobs[@]}"; do
+	read -r rel image kdir shard <<<"$j"
+	d=$top/build/vm/run-$(job_name "$rel" "$shard").d
 	if [ -f "$d/counts" ]; then
 		cat "$d/report"
 		read -r p f < "$d/counts"
