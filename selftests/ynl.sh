@@ -116,8 +116,33 @@ ynl_settings() {
 		'["disconnected",null]' "after ynl clear"
 }
 
+# Capability discovery: the kernel's policy dump (nlctrl getpolicy) lists
+# every command of the spec with the checks the kernel applies, so a
+# program can see what this module's version accepts before asking.
+ynl_policy_dump() {
+	setup_schema || return
+	local out ops want
+	out=$(run /usr/bin/python3 "$CLI" --no-schema \
+		--spec "$KSRC/Documentation/netlink/specs/nlctrl.yaml" \
+		--dump getpolicy --json '{"family-name": "ptun"}' --output-json)
+	echo "$out" | jq -c '.[]' | head -n 3 | cut -c1-300 | sed 's/^/# /'
+	# every operation of the spec with a do or dump has an op-policy
+	want=$(python3 -c 'import sys, yaml
+ops = yaml.safe_load(open(sys.argv[1]))["operations"]["list"]
+print(sum(1 for o in ops if "do" in o or "dump" in o))' "$SPEC")
+	ops=$(echo "$out" | jq '[.[] | ."op-policy" // empty | ."op-id"] | unique | length')
+	expect_eq "$ops" "$want" "operations with a policy"
+	# the MTU's lower bound (min-mtu, 68) is one of the checks reported
+	echo "$out" | jq -c '.. | objects | select(has("min-value-u"))' |
+		head -n 3 | sed 's/^/# /'
+	expect_eq "$(echo "$out" | jq '[.. | objects |
+		select(."min-value-u" == 68)] | length > 0')" true \
+		"mtu lower bound (68) in the policy"
+}
+
 ktap_test "ynl cli dump of the spec matches ptun show" ynl_dump_matches_tool
 ktap_test "ynl cli drives dev-new, dev-set, dev-get, dev-del" ynl_do_commands
 ktap_test "ynl cli receives events with --subscribe" ynl_receives_events
 ktap_test "ynl cli sets, dumps and clears settings" ynl_settings
+ktap_test "the policy dump lists every command and its checks" ynl_policy_dump
 ktap_done
