@@ -163,6 +163,7 @@ struct op {
  * @first_seq: sequence number of the first message in @buf
  * @ops: what each message of @buf does
  * @nr_ops: number of messages in @buf
+ * @error: the errno of the first request the kernel refused, or 0
  */
 struct ctx {
 	const struct ptun_fib_dev *dev;
@@ -180,6 +181,7 @@ struct ctx {
 	uint32_t first_seq;
 	struct op ops[BATCH_MSGS];
 	size_t nr_ops;
+	int error;
 };
 
 static void *push(void *arrp, size_t *nr, size_t *cap, size_t size)
@@ -504,6 +506,8 @@ static int batch_flush(struct ctx *c)
 	c->len = c->nr_ops = 0;
 	if (!error && !lost)
 		return 0;
+	if (!c->error)
+		c->error = error;
 	if (!error) {
 		fprintf(stderr,
 			"ptun: %s: rtnetlink replies were lost: the FIB may not match\n",
@@ -1157,22 +1161,116 @@ static int set_up(struct ctx *c, bool up)
 	return 0;
 }
 
-/* Which parts program() changes. */
+/* Which parts program() changes, and in which order. */
 #define PART_ADDRS	0x1
 #define PART_ROUTES	0x2
 #define PART_RULES	0x4
 #define PART_ALL	(PART_ADDRS | PART_ROUTES | PART_RULES)
+/* Rules, routes, then addresses (taking down, not building up). */
+#define PART_ADDRS_LAST	0x8
+
+/*
+ * The addresses of @want on the device, those of @cur not in @want gone.
+ * Return: how many were deleted, or -1 after reporting.
+ */
+static int program_addrs(struct ctx *c, const struct fstate *cur,
+			 const struct fstate *want)
+{
+	int deleted = 0;
+	size_t i;
+
+	/* An IPv6 address is one whatever its length: make room first. */
+	for (i = 0; i < cur->nr_addrs; i++)
+		if (!addr_in(&cur->addrs[i], want, true) &&
+		    addr_in(&cur->addrs[i], want, false)) {
+			if (addr_msg(c, &cur->addrs[i], false))
+				return -1;
+			deleted++;
+		}
+	if (batch_flush(c))
+		return -1;
+	for (i = 0; i < want->nr_addrs; i++)
+		if (!addr_in(&want->addrs[i], cur, true) &&
+		    addr_msg(c, &want->addrs[i], true))
+			return -1;
+	for (i = 0; i < cur->nr_addrs; i++)
+		if (!addr_in(&cur->addrs[i], want, false)) {
+			if (addr_msg(c, &cur->addrs[i], false))
+				return -1;
+			deleted++;
+		}
+	if (batch_flush(c))
+		return -1;
+	return deleted;
+}
+
+/* The routes of @cur's tables such that @want's are there, and no others. */
+static int program_routes(struct ctx *c, const struct fstate *cur,
+			  const struct fstate *want)
+{
+	size_t i, j;
+	int cmp;
+
+	/* Adds and replacements first, then what is left over. */
+	for (i = 0, j = 0; j < want->nr_routes; ) {
+		cmp = i < cur->nr_routes ?
+		      route_key_cmp(&cur->routes[i], &want->routes[j]) : 1;
+		if (cmp < 0) {
+			i++;
+			continue;
+		}
+		if (cmp > 0 || !route_same(&cur->routes[i], &want->routes[j]))
+			if (route_msg(c, &want->routes[j], true))
+				return -1;
+		if (!cmp)
+			i++;
+		j++;
+	}
+	if (batch_flush(c))
+		return -1;
+	for (i = 0, j = 0; i < cur->nr_routes; ) {
+		cmp = j < want->nr_routes ?
+		      route_key_cmp(&cur->routes[i], &want->routes[j]) : -1;
+		if (cmp > 0) {
+			j++;
+			continue;
+		}
+		if (cmp < 0 && route_msg(c, &cur->routes[i], false))
+			return -1;
+		if (!cmp)
+			j++;
+		i++;
+	}
+	return batch_flush(c);
+}
+
+static int program_rules(struct ctx *c, const struct fstate *cur,
+			 const struct fstate *want)
+{
+	size_t i;
+
+	for (i = 0; i < want->nr_rules; i++)
+		if (!rule_in(&want->rules[i], cur) &&
+		    rule_msg(c, &want->rules[i], true))
+			return -1;
+	for (i = 0; i < cur->nr_rules; i++)
+		if (!rule_in(&cur->rules[i], want) &&
+		    rule_msg(c, &cur->rules[i], false))
+			return -1;
+	return batch_flush(c);
+}
 
 /*
  * Change the FIB from @cur (as read) to @want. @want's routes must be
  * sorted (sort_want() or an earlier program() of them as @cur); @cur's
- * are sorted here.
+ * are sorted here, and @cur is otherwise left as it was read.
  */
 static int program(struct ctx *c, struct fstate *cur,
 		   const struct fstate *want, int parts)
 {
-	size_t i, j;
-	int cmp;
+	struct fstate fresh = { 0 };
+	const struct fstate *routes = cur;
+	int ret = -1, deleted;
 
 	/* Sorted first: should this fail, @cur is what restore() wants. */
 	qsort(cur->routes, cur->nr_routes, sizeof(*cur->routes),
@@ -1181,79 +1279,40 @@ static int program(struct ctx *c, struct fstate *cur,
 	    set_up(c, true))
 		return -1;
 
-	if (parts & PART_ADDRS) {
-		/* An IPv6 address is one whatever its length: make room. */
-		for (i = 0; i < cur->nr_addrs; i++)
-			if (!addr_in(&cur->addrs[i], want, true) &&
-			    addr_in(&cur->addrs[i], want, false) &&
-			    addr_msg(c, &cur->addrs[i], false))
-				return -1;
-		if (batch_flush(c))
+	if ((parts & PART_ADDRS) && !(parts & PART_ADDRS_LAST)) {
+		deleted = program_addrs(c, cur, want);
+		if (deleted < 0)
 			return -1;
-		for (i = 0; i < want->nr_addrs; i++)
-			if (!addr_in(&want->addrs[i], cur, true) &&
-			    addr_msg(c, &want->addrs[i], true))
-				return -1;
-		for (i = 0; i < cur->nr_addrs; i++)
-			if (!addr_in(&cur->addrs[i], want, false) &&
-			    addr_msg(c, &cur->addrs[i], false))
-				return -1;
-		if (batch_flush(c))
-			return -1;
-	}
-
-	if (parts & PART_ROUTES) {
-		/* Adds and replacements first, then what is left over. */
-		for (i = 0, j = 0; j < want->nr_routes; ) {
-			cmp = i < cur->nr_routes ?
-			      route_key_cmp(&cur->routes[i], &want->routes[j]) : 1;
-			if (cmp < 0) {
-				i++;
-				continue;
-			}
-			if (cmp > 0 || !route_same(&cur->routes[i],
-						    &want->routes[j]))
-				if (route_msg(c, &want->routes[j], true))
-					return -1;
-			if (!cmp)
-				i++;
-			j++;
+		/*
+		 * The last IPv4 address of a device takes the device's IPv4
+		 * routes with it (fib_disable_ip()): look again.
+		 */
+		if (deleted && (parts & PART_ROUTES)) {
+			if (dump_all(c, RTM_GETROUTE, &fresh))
+				goto out;
+			qsort(fresh.routes, fresh.nr_routes,
+			      sizeof(*fresh.routes), route_key_cmp);
+			routes = &fresh;
 		}
-		if (batch_flush(c))
-			return -1;
-		for (i = 0, j = 0; i < cur->nr_routes; ) {
-			cmp = j < want->nr_routes ?
-			      route_key_cmp(&cur->routes[i], &want->routes[j]) : -1;
-			if (cmp > 0) {
-				j++;
-				continue;
-			}
-			if (cmp < 0 && route_msg(c, &cur->routes[i], false))
-				return -1;
-			if (!cmp)
-				j++;
-			i++;
-		}
-		if (batch_flush(c))
-			return -1;
 	}
-
-	if (parts & PART_RULES) {
-		for (i = 0; i < want->nr_rules; i++)
-			if (!rule_in(&want->rules[i], cur) &&
-			    rule_msg(c, &want->rules[i], true))
-				return -1;
-		for (i = 0; i < cur->nr_rules; i++)
-			if (!rule_in(&cur->rules[i], want) &&
-			    rule_msg(c, &cur->rules[i], false))
-				return -1;
-		if (batch_flush(c))
-			return -1;
-	}
+	if ((parts & PART_RULES) && (parts & PART_ADDRS_LAST) &&
+	    program_rules(c, cur, want))
+		goto out;
+	if ((parts & PART_ROUTES) && program_routes(c, routes, want))
+		goto out;
+	if ((parts & PART_RULES) && !(parts & PART_ADDRS_LAST) &&
+	    program_rules(c, cur, want))
+		goto out;
+	if ((parts & PART_ADDRS) && (parts & PART_ADDRS_LAST) &&
+	    program_addrs(c, cur, want) < 0)
+		goto out;
 
 	if (want->up == 0 && cur->up && set_up(c, false))
-		return -1;
-	return 0;
+		goto out;
+	ret = 0;
+out:
+	fstate_free(&fresh);
+	return ret;
 }
 
 /* Put the FIB back as @saved was read; say so if even that fails. */
@@ -1319,6 +1378,7 @@ int ptun_fib_apply(const struct ptun_fib_dev *dev, enum ptun_fib_mode mode,
 		break;
 	case PTUN_FIB_CLEAR:
 		/* No routes, no rules; the addresses but the settings'. */
+		parts |= PART_ADDRS_LAST;
 		want.up = -1;
 		for (i = 0; i < cur.nr_addrs; i++) {
 			struct ptun_prefix *p = old->addresses;
@@ -1349,7 +1409,9 @@ int ptun_fib_apply(const struct ptun_fib_dev *dev, enum ptun_fib_mode mode,
 	}
 
 	if (program(&c, &cur, &want, parts)) {
-		restore(&c, &cur);
+		/* Without the right to change the FIB, nothing was changed. */
+		if (c.error != EPERM)
+			restore(&c, &cur);
 		goto out;
 	}
 	ret = 0;
