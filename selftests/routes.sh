@@ -54,13 +54,16 @@ addrs() {
 		awk '$4 !~ /^fe80:/ { print $4 }' | sort | tr '\n' ' '
 }
 
-# fib: everything, unnormalized, for before/after comparisons.
+# fib: everything, unnormalized, for before/after comparisons; but what
+# is link-local, which the kernel brings in its own time (after DAD).
 fib() {
-	ip -n r1 -4 route show table all
-	ip -n r1 -6 route show table all
-	ip -n r1 -4 rule show
-	ip -n r1 -6 rule show
-	ip -n r1 addr show | grep -v _lft
+	{
+		ip -n r1 -4 route show table all
+		ip -n r1 -6 route show table all
+		ip -n r1 -4 rule show
+		ip -n r1 -6 rule show
+		ip -n r1 addr show
+	} | grep -v -e _lft -e fe80
 }
 
 # lines TEXT...: the arguments, one a line, sorted (for expect_eq).
