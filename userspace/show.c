@@ -735,6 +735,27 @@ static int collect(struct ptun_nl *nl, const char *dev, struct show_list *list)
 	return 0;
 }
 
+/**
+ * show_collect() - what "show" prints, for other commands (showconf, down)
+ * @nl: an open socket
+ * @dev: the device, or NULL for all
+ * @list: filled; show_free() frees it, also after a failure
+ *
+ * Return: 0, or -1 once reported.
+ */
+int show_collect(struct ptun_nl *nl, const char *dev, struct show_list *list)
+{
+	return collect(nl, dev, list);
+}
+
+void show_free(struct show_list *list)
+{
+	free_devs(list);
+	free(list->devs);
+	list->devs = NULL;
+	list->cap = 0;
+}
+
 static int show_run(int argc, char *argv[])
 {
 	struct show_list list = { 0 };
