@@ -888,7 +888,11 @@ static int up_configure(const struct conf *conf, const char *dev,
 			continue;
 		if (args_push(a, "key") || args_push(a, "add") ||
 		    args_push(a, dev) || args_push(a, p->val[C_ID][0]) ||
-		    args_push_keys(a, p, T_KEY) || args_run(&ptun_key_cmd, a))
+		    args_push_keys(a, p, T_KEY) ||
+		    /* KeyId defaults to 0; "key add" wants it said. */
+		    (!p->nr[C_KEY_ID] &&
+		     (args_push(a, "key-id") || args_push(a, "0"))) ||
+		    args_run(&ptun_key_cmd, a))
 			return 1;
 	}
 	if (!has_settings(conf))
