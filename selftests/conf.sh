@@ -21,6 +21,18 @@ fib_state() {
 		echo "== ip -6 rule"; ip -6 rule'
 }
 
+# no_tentative NS: no address of NS is still in duplicate address
+# detection (it changes ip addr and the local table when it ends).
+no_tentative() {
+	[ -z "$(ip -n "$1" addr show tentative)" ]
+}
+
+# settled_state NS: fib_state once the namespace's addresses settled.
+settled_state() {
+	wait_for 60 no_tentative "$1" || return 1
+	fib_state "$1"
+}
+
 # dev_json NS DEV: ptun show --json DEV without what changes by itself
 # (counters, the status, liveness, the ifindex, the settings generation).
 dev_json() {
@@ -80,9 +92,9 @@ up_down_restores_the_namespace() {
 	"$PTUN" genkey > "$CONF/k1"
 	full_conf "$CONF/ptun0.conf" "$CONF/k1"
 	local before after_up after
-	before=$(fib_state c1)
+	before=$(settled_state c1)
 	nsrun c1 "$PTUN" up "$CONF/ptun0.conf"
-	after_up=$(fib_state c1)
+	after_up=$(settled_state c1)
 	echo "# after up:"
 	diff <(echo "$before") <(echo "$after_up") | sed 's/^/#   /' || true
 	expect_match "$(ip -n c1 link show ptun0)" '[<,]UP[,>]' "ptun0 up"
@@ -98,10 +110,12 @@ up_down_restores_the_namespace() {
 	expect_eq "$got" '[6000,119,1000,2000,1380,["10.9.1.1/24","fd09:0:0:1::1/64"],["10.9.0.0/16","10.200.0.0/16","fd09::/48"],["10.9.200.0/24"],["10.9.0.53","fd09::53"],["corp.example","internal.example"],true,[[100,1,"10.1.1.1:5000",["10.9.0.0/16","fd09::/48"],5,30,[["primary",7,"aes-256-gcm"]]],[200,200,"[fd01:1::1]:5001",["10.200.0.0/16"],0,0,[]]]]' \
 		"the device up made"
 	nsrun c1 "$PTUN" down "$CONF/ptun0.conf"
-	after=$(fib_state c1)
+	after=$(settled_state c1)
 	expect_eq "$(nr_ptun c1)" 0 "ptun devices after down"
-	diff <(echo "$before") <(echo "$after") | sed 's/^/#   /' ||
+	if ! diff <(echo "$before") <(echo "$after") > "$CONF/diff"; then
+		sed 's/^/#   /' "$CONF/diff"
 		fail "up then down did not restore ip addr/route/rule"
+	fi
 }
 
 # bad_line N SED-SCRIPT: the full file edited by SED-SCRIPT must be refused
@@ -120,7 +134,7 @@ bad_file_names_the_line() {
 	"$PTUN" genkey > "$CONF/k1"
 	full_conf "$CONF/good.conf" "$CONF/k1"
 	local before
-	before=$(fib_state c1)
+	before=$(settled_state c1)
 	# Lines of full_conf: 2 [Interface], 3 ListenPort, 5 Address,
 	# 7 Include, 15 MatchDomain, 16 Table, 17 Priority, 20 [Peer],
 	# 23 Endpoint, 27 KeyFile, 28 Role, 32 [Peer], 33 Id, 35 AllowedIPs.
@@ -138,7 +152,7 @@ bad_file_names_the_line() {
 	bad_line 32 's|^Id = 200||'
 	bad_line 33 's|^Id = 200|Id = 100|'
 	bad_line 35 's|^AllowedIPs = 10.200.0.0/16|ListenPort = 1|'
-	expect_eq "$(fib_state c1)" "$before" "ip addr/route/rule after the bad files"
+	expect_eq "$(settled_state c1)" "$before" "ip addr/route/rule after the bad files"
 }
 
 kernel_refusal_leaves_nothing() {
@@ -151,12 +165,12 @@ kernel_refusal_leaves_nothing() {
 	for i in $(seq 2 17); do r+=", 192.0.2.$i"; done
 	sed -i "s|^Remote = .*|$r|" "$CONF/ptun0.conf"
 	local before
-	before=$(fib_state c1)
+	before=$(settled_state c1)
 	NS=c1 expect_fail ip netns exec c1 "$PTUN" up "$CONF/ptun0.conf"
 	expect_match "$ERR" 'settings set ptun0: .*remote' "the kernel's reason"
 	expect_eq "$(nr_ptun c1)" 0 \
 		"ptun devices after the refusal"
-	expect_eq "$(fib_state c1)" "$before" "ip addr/route/rule after the refusal"
+	expect_eq "$(settled_state c1)" "$before" "ip addr/route/rule after the refusal"
 
 	# A device of that name already there: refused, and left alone.
 	full_conf "$CONF/ptun0.conf" "$CONF/k1"
@@ -219,7 +233,6 @@ two_ends_carry_a_ping() {
 	AllowedIPs = 10.9.0.2/32, fd09::2/128
 	KeyFile = ../k1
 	Role = responder
-	KeyId = 1
 	EOF
 	cat > "$CONF/c1/ptun0.conf" <<-EOF
 	[Interface]
@@ -234,9 +247,8 @@ two_ends_carry_a_ping() {
 	Endpoint = 10.1.1.1:$SRV_PORT
 	AllowedIPs = 10.9.0.0/24, fd09::/64
 	Keepalive = 1
-	KeyFile = ../k1
+	KeyFile = ../k1     # KeyId: 0 by default
 	Role = initiator
-	KeyId = 1
 	EOF
 	nsrun srv "$PTUN" up "$CONF/srv/ptun0.conf"
 	nsrun c1 "$PTUN" up "$CONF/c1/ptun0.conf"
