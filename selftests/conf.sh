@@ -21,10 +21,19 @@ fib_state() {
 		echo "== ip -6 rule"; ip -6 rule'
 }
 
-# no_tentative NS: no address of NS is still in duplicate address
-# detection (it changes ip addr and the local table when it ends).
+# no_tentative NS: every interface of NS that is up but lo has its IPv6
+# link-local address (added when the link comes up) and no address is
+# still in duplicate address detection (which changes ip addr and the
+# local table when it ends).
 no_tentative() {
-	[ -z "$(ip -n "$1" addr show tentative)" ]
+	local ifc
+	[ -z "$(ip -n "$1" addr show tentative)" ] || return 1
+	for ifc in $(ip -n "$1" -o link show up |
+		     awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+		[ "$ifc" = lo ] && continue
+		ip -n "$1" -6 addr show dev "$ifc" scope link | grep -q inet6 ||
+			return 1
+	done
 }
 
 # settled_state NS: fib_state once the namespace's addresses settled.
