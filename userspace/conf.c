@@ -949,6 +949,7 @@ static int down_run(int argc, char *argv[])
 	struct show_list list = { 0 };
 	struct cmd_args a = { 0 };
 	struct ptun_nl nl;
+	char what[32];
 	bool settings;
 	char *path;
 	int ret = 1;
@@ -969,7 +970,8 @@ static int down_run(int argc, char *argv[])
 	}
 	if (ptun_nl_open(&nl))
 		return 1;
-	ret = show_collect(&nl, dev, &list);
+	snprintf(what, sizeof(what), "down %s", dev);
+	ret = show_collect(&nl, dev, &list, what);
 	ptun_nl_close(&nl);
 	if (ret)
 		goto out;
@@ -1116,6 +1118,7 @@ static int showconf_run(int argc, char *argv[])
 {
 	struct show_list list = { 0 };
 	struct ptun_nl nl;
+	char what[32];
 	int ret;
 
 	if (argc != 2) {
@@ -1131,7 +1134,8 @@ static int showconf_run(int argc, char *argv[])
 	}
 	if (ptun_nl_open(&nl))
 		return 1;
-	ret = show_collect(&nl, argv[1], &list);
+	snprintf(what, sizeof(what), "showconf %s", argv[1]);
+	ret = show_collect(&nl, argv[1], &list, what);
 	ptun_nl_close(&nl);
 	if (!ret && list.len == 1)
 		print_conf(&list.devs[0]);
