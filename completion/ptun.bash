@@ -60,7 +60,7 @@ _ptun()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]}
 	local cmd=${COMP_WORDS[1]} sub=${COMP_WORDS[2]}
-	local cmds='genkey link peer key settings show monitor help'
+	local cmds='genkey link peer key settings show monitor up down showconf help'
 
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
@@ -83,6 +83,16 @@ _ptun()
 		return ;;
 	monitor)
 		_ptun_opts 2 --json --count
+		return ;;
+	up|down)
+		# NAME of /etc/ptun/NAME.conf, or a file
+		[ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -f -- "$cur") \
+			$(compgen -W "$(cd /etc/ptun 2>/dev/null &&
+				ls -- *.conf 2>/dev/null | sed 's/\.conf$//')" -- "$cur"))
+		return ;;
+	showconf)
+		[ "$COMP_CWORD" -eq 2 ] &&
+			COMPREPLY=($(compgen -W "$(_ptun_devs)" -- "$cur"))
 		return ;;
 	esac
 

@@ -29,6 +29,9 @@ static const struct ptun_cmd *const cmds[] = {
 	&ptun_settings_cmd,
 	&ptun_show_cmd,
 	&ptun_monitor_cmd,
+	&ptun_up_cmd,
+	&ptun_down_cmd,
+	&ptun_showconf_cmd,
 	&help_cmd,
 };
 

@@ -57,6 +57,9 @@ extern const struct ptun_cmd ptun_peer_cmd;
 extern const struct ptun_cmd ptun_key_cmd;
 extern const struct ptun_cmd ptun_show_cmd;
 extern const struct ptun_cmd ptun_settings_cmd;
+extern const struct ptun_cmd ptun_up_cmd;
+extern const struct ptun_cmd ptun_down_cmd;
+extern const struct ptun_cmd ptun_showconf_cmd;
 
 /* What the value of an option must be. */
 enum ptun_opt_kind {
