@@ -80,6 +80,18 @@ if command -v man >/dev/null; then
 	warn=$(MANWIDTH=80 man -l "$man8" 2>&1 >/dev/null)
 	[ -z "$warn" ] || bad "man -l warns: $warn"
 fi
+# and ptun.conf(5), the configuration file of ptun up/down
+man5=$dest$prefix/share/man/man5/ptun.conf.5
+warn=$(groff -ww -man -Tutf8 "$man5" 2>&1 >/dev/null)
+[ -z "$warn" ] || bad "groff warns about ptun.conf.5: $warn"
+out=$(groff -man -Tascii -P-cbou "$man5" 2>/dev/null)
+grep -q 'Interface' <<<"$out" || bad "ptun.conf(5) does not describe [Interface]"
+grep -q '^ *up \[\?.*FILE' <(groff -man -Tascii -P-cbou "$man8" 2>/dev/null) ||
+	bad "the man page does not describe up"
+if command -v man >/dev/null; then
+	warn=$(MANWIDTH=80 man -l "$man5" 2>&1 >/dev/null)
+	[ -z "$warn" ] || bad "man -l warns about ptun.conf.5: $warn"
+fi
 
 # the unit: its ExecStart names the installed tool, and it verifies
 unit=$dest/lib/systemd/system/ptun@.service
