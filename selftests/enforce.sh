@@ -72,6 +72,16 @@ for i in range(cnt):
 '
 }
 
+# cap_start NS IF FILE: capture_start, but tcpdump may take up to 120 s to
+# start listening (one run waited more than lib.sh's 20 s on a loaded host).
+cap_start() {
+	local ns=$1 ifc=$2 file=$3
+	rm -f "$file" "$file.err"
+	bgns "$ns" tcpdump -n -U -i "$ifc" -w "$file" 2>"$file.err"
+	CAP_PID=$BG_PID
+	wait_for 120 grep -q 'listening on' "$file.err"
+}
+
 # count FILE FILTER: packets of a capture matching FILTER.
 count() {
 	tcpdump -r "$1" -n "$2" 2>/dev/null | wc -l
@@ -118,7 +128,7 @@ ping_n() {
 included_beats_main_table() {
 	local cap=$DTMP/inc.pcap t0 t1
 	enf_setup
-	capture_start srv s1 "$cap"
+	cap_start srv s1 "$cap"
 	ping_ok c1 10.9.0.1
 	ping_ok c1 fd09::1
 	kset c1 include 10.9.0.0/24 include fd09::/64
@@ -130,7 +140,7 @@ included_beats_main_table() {
 
 	kset c1 include 10.9.0.0/24 include fd09::/64 enforce
 	t0=$(taken c1)
-	capture_start srv s1 "$cap"
+	cap_start srv s1 "$cap"
 	ping_ok c1 10.9.0.1 -I 10.9.1.1
 	ping_ok c1 fd09::1 -I fd09:0:0:1::1
 	wait_for 20 cap_has "$cap" 12 "$TUNNEL"
@@ -149,13 +159,13 @@ included_beats_main_table() {
 bound_socket_enters_tunnel() {
 	local cap=$DTMP/bound.pcap b0 b1
 	enf_setup
-	capture_start srv s1 "$cap"
+	cap_start srv s1 "$cap"
 	ping_ok c1 10.9.0.1 -I u0
 	wait_for 20 cap_has "$cap" 3 "$ECHO4"
 	capture_stop
 	kset c1 include 10.9.0.0/24 enforce
 	b0=$(drop_val srv bad_source)
-	capture_start srv s1 "$cap"
+	cap_start srv s1 "$cap"
 	ping_n c1 10.9.0.1 -I u0
 	wait_for 20 cap_has "$cap" 3 "$TUNNEL"
 	capture_stop
@@ -171,7 +181,7 @@ bound_socket_enters_tunnel() {
 kill_switch_while_connecting() {
 	local cap=$DTMP/kill.pcap t0 t1
 	enf_setup nokey
-	capture_start srv s1 "$cap"
+	cap_start srv s1 "$cap"
 	ping_ok c1 10.1.1.3
 	wait_for 20 cap_has "$cap" 3 "$ECHO4"
 	capture_stop
@@ -179,7 +189,7 @@ kill_switch_while_connecting() {
 	expect_eq "$(nsrun c1 "$PTUN" show --json | jq -r '.devices[0].status')" \
 		connecting "status"
 	t0=$(taken c1)
-	capture_start srv s1 "$cap"
+	cap_start srv s1 "$cap"
 	ping_n c1 10.1.1.3
 	ping_n c1 fd01:1::3
 	echo ptun-dhcp | nsrun c1 nc -u -w 1 -q 0 10.1.1.3 67 || true
@@ -213,7 +223,7 @@ excluded_and_remotes_leave() {
 	local cap=$DTMP/excl.pcap
 	enf_setup
 	kset c1 all exclude 10.9.0.0/24 exclude fd09::/64 remote 10.1.1.3
-	capture_start srv s1 "$cap"
+	cap_start srv s1 "$cap"
 	ping_ok c1 10.9.0.1
 	ping_ok c1 fd09::1
 	ping_ok c1 10.1.1.3
@@ -239,7 +249,7 @@ local_networks_stay_local() {
 	local cap=$DTMP/local.pcap
 	enf_setup
 	kset c1 all local
-	capture_start srv s1 "$cap"
+	cap_start srv s1 "$cap"
 	ping_ok c1 10.1.1.3
 	ping_ok c1 fd01:1::3
 	ping_ok c1 10.9.0.1 -I 10.9.1.1
@@ -258,7 +268,7 @@ local_networks_stay_local() {
 clear_lifts_enforcement() {
 	local cap=$DTMP/clear.pcap
 	enf_setup nokey
-	capture_start srv s1 "$cap"
+	cap_start srv s1 "$cap"
 	kset c1 all
 	ping_n c1 10.1.1.3
 	kclear c1
@@ -284,7 +294,7 @@ enforcement_moves_with_device() {
 	kset c1 all
 	ul_link srv box 2
 	nsrun c1 ip link set ptun0 netns box
-	capture_start srv s2 "$cap"
+	cap_start srv s2 "$cap"
 	ping_ok c1 10.1.1.3
 	ping_n box 10.1.2.1
 	kclear box
