@@ -143,6 +143,7 @@ void ptun_device_drops(struct ptun_device *ptun, u64 out[PTUN_DROP_MAX])
 /* Device counters beyond rtnl_link_stats64 and the drops: ethtool -S. */
 static const char ptun_stat_names[][ETH_GSTRING_LEN] = {
 	"policy_taken",
+	"policy_dropped",
 };
 
 static void ptun_get_drvinfo(struct net_device *dev,
@@ -169,8 +170,13 @@ static void ptun_get_ethtool_stats(struct net_device *dev,
 	int cpu;
 
 	data[0] = 0;
-	for_each_possible_cpu(cpu)
-		data[0] += READ_ONCE(per_cpu_ptr(ptun->drops, cpu)->policy_taken);
+	data[1] = 0;
+	for_each_possible_cpu(cpu) {
+		const struct ptun_drops *d = per_cpu_ptr(ptun->drops, cpu);
+
+		data[0] += READ_ONCE(d->policy_taken);
+		data[1] += READ_ONCE(d->policy_dropped);
+	}
 }
 
 static const struct ethtool_ops ptun_ethtool_ops = {

@@ -37,10 +37,13 @@ enum ptun_drop {
  * @count: drops by enum ptun_drop
  * @policy_taken: packets the enforcement hooks took from another
  *	interface into the tunnel (ethtool -S)
+ * @policy_dropped: packets to an excluded route the kill switch dropped
+ *	while the tunnel was not connected (ethtool -S)
  */
 struct ptun_drops {
 	unsigned long count[PTUN_DROP_MAX];
 	unsigned long policy_taken;
+	unsigned long policy_dropped;
 };
 
 #define PTUN_PEER_HASH_BITS	11

@@ -86,27 +86,28 @@ static int ptun_cmp6(const void *a, const void *b)
 	return 0;
 }
 
-static void ptun_add4(struct ptun_policy *p, __be32 addr, u8 len, bool excl)
+static void ptun_add4(struct ptun_policy *p, __be32 addr, u8 len, u8 verdict)
 {
 	p->p4[p->n4++] = (struct ptun_policy4){
-		.tag = { .len = len, .excluded = excl },
+		.tag = { .len = len, .verdict = verdict },
 		.addr = ntohl(addr) & ptun_mask4(len),
 	};
 }
 
 static void ptun_add6(struct ptun_policy *p, const struct in6_addr *addr,
-		      u8 len, bool excl)
+		      u8 len, u8 verdict)
 {
 	struct ptun_policy6 *e = &p->p6[p->n6++];
 
 	ptun_split6(addr, &e->hi, &e->lo);
 	ptun_mask6(&e->hi, &e->lo, len);
 	e->tag.len = len;
-	e->tag.excluded = excl;
+	e->tag.verdict = verdict;
 }
 
 /*
- * Sort, merge duplicates (excluded wins a tie) and index the lengths, for
+ * Sort, merge duplicates (a remote wins a tie, then an excluded route) and
+ * index the lengths, for
  * either family: @p is the family's array of @n entries of @size bytes,
  * each starting with its struct ptun_policy_tag.
  */
@@ -122,7 +123,7 @@ static u32 ptun_index(void *p, u32 n, size_t size,
 	for (i = 0; i < n; i++) {
 		cur = p + i * size;
 		if (last && !cmp(last, cur)) {
-			last->excluded |= cur->excluded;
+			last->verdict = max(last->verdict, cur->verdict);
 			continue;
 		}
 		last = p + out * size;
@@ -142,7 +143,7 @@ static u32 ptun_index(void *p, u32 n, size_t size,
  * @s: the settings, filled, not published yet
  *
  * Included routes (and 0/0, ::/0 with include-all-networks), excluded
- * routes and the remotes (as host routes, excluded). The arrays were
+ * routes and the remotes (as host routes). The arrays were
  * reserved by ptun_settings_alloc(); nothing can fail.
  */
 void ptun_policy_build(struct ptun_settings *s)
@@ -154,32 +155,32 @@ void ptun_policy_build(struct ptun_settings *s)
 	p->n4 = 0;
 	p->n6 = 0;
 	for (i = 0; i < s->n[PTUN_SL_INCLUDE4]; i++)
-		ptun_add4(p, s->include4[i].addr, s->include4[i].len, false);
+		ptun_add4(p, s->include4[i].addr, s->include4[i].len,
+			  PTUN_POLICY_INCLUDED);
 	for (i = 0; i < s->n[PTUN_SL_INCLUDE6]; i++)
-		ptun_add6(p, &s->include6[i].addr, s->include6[i].len, false);
+		ptun_add6(p, &s->include6[i].addr, s->include6[i].len,
+			  PTUN_POLICY_INCLUDED);
 	if (s->include_all_networks) {
-		ptun_add4(p, 0, 0, false);
-		ptun_add6(p, &any6, 0, false);
+		ptun_add4(p, 0, 0, PTUN_POLICY_INCLUDED);
+		ptun_add6(p, &any6, 0, PTUN_POLICY_INCLUDED);
 	}
 	for (i = 0; i < s->n[PTUN_SL_EXCLUDE4]; i++)
-		ptun_add4(p, s->exclude4[i].addr, s->exclude4[i].len, true);
+		ptun_add4(p, s->exclude4[i].addr, s->exclude4[i].len,
+			  PTUN_POLICY_EXCLUDED);
 	for (i = 0; i < s->n[PTUN_SL_EXCLUDE6]; i++)
-		ptun_add6(p, &s->exclude6[i].addr, s->exclude6[i].len, true);
+		ptun_add6(p, &s->exclude6[i].addr, s->exclude6[i].len,
+			  PTUN_POLICY_EXCLUDED);
 	for (i = 0; i < s->n[PTUN_SL_REMOTE]; i++) {
 		if (s->remote[i].family == AF_INET)
-			ptun_add4(p, s->remote[i].v4, 32, true);
+			ptun_add4(p, s->remote[i].v4, 32, PTUN_POLICY_REMOTE);
 		else
-			ptun_add6(p, &s->remote[i].v6, 128, true);
+			ptun_add6(p, &s->remote[i].v6, 128,
+				  PTUN_POLICY_REMOTE);
 	}
 	p->n4 = ptun_index(p->p4, p->n4, sizeof(*p->p4), ptun_cmp4,
 			   p->level4, &p->levels4);
 	p->n6 = ptun_index(p->p6, p->n6, sizeof(*p->p6), ptun_cmp6,
 			   p->level6, &p->levels6);
-}
-
-static enum ptun_policy_verdict ptun_verdict(bool excluded)
-{
-	return excluded ? PTUN_POLICY_EXCLUDED : PTUN_POLICY_INCLUDED;
 }
 
 /* Longest prefix match of an IPv4 destination. */
@@ -198,7 +199,7 @@ enum ptun_policy_verdict ptun_policy_classify4(const struct ptun_policy *p,
 			const struct ptun_policy4 *e = &p->p4[mid];
 
 			if (e->addr == key)
-				return ptun_verdict(e->tag.excluded);
+				return e->tag.verdict;
 			if (e->addr < key)
 				lo = mid + 1;
 			else
@@ -227,7 +228,7 @@ ptun_policy_classify6(const struct ptun_policy *p, const struct in6_addr *daddr)
 			const struct ptun_policy6 *e = &p->p6[mid];
 
 			if (e->hi == khi && e->lo == klo)
-				return ptun_verdict(e->tag.excluded);
+				return e->tag.verdict;
 			if (e->hi < khi || (e->hi == khi && e->lo < klo))
 				lo = mid + 1;
 			else
@@ -349,7 +350,18 @@ static unsigned int ptun_policy_hook(void *priv, struct sk_buff *skb,
 		daddr = &ipv6_hdr(skb)->daddr;
 		v = ptun_policy_classify6(&s->policy, &ipv6_hdr(skb)->daddr);
 	}
-	if (v != PTUN_POLICY_INCLUDED || ptun_policy_own_sk(state->sk))
+	if (v == PTUN_POLICY_NONE || v == PTUN_POLICY_REMOTE ||
+	    ptun_policy_own_sk(state->sk))
+		return NF_ACCEPT;
+	/*
+	 * An excluded route leaves by the primary path, but for the kill
+	 * switch: with include-all-networks nothing but the remotes, the
+	 * exemptions and (with exclude-local-networks) the local networks
+	 * leaves while the tunnel is not connected.
+	 */
+	if (v == PTUN_POLICY_EXCLUDED &&
+	    (!s->include_all_networks ||
+	     READ_ONCE(ptun->status) == PTUN_STATUS_CONNECTED))
 		return NF_ACCEPT;
 	if (state->pf == NFPROTO_IPV4 ? ptun_policy_exempt4(skb) :
 					ptun_policy_exempt6(skb))
@@ -358,6 +370,10 @@ static unsigned int ptun_policy_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (ptun_policy_endpoint(ptun, state->pf, daddr))
 		return NF_ACCEPT;
+	if (v == PTUN_POLICY_EXCLUDED) {
+		this_cpu_inc(ptun->drops->policy_dropped);
+		return NF_DROP;
+	}
 
 	/*
 	 * Into the tunnel. The route stays on the skb (the device keeps
@@ -461,14 +477,14 @@ static int __init ptun_policy_selfcheck(void)
 		{ "10.0.0.1",	PTUN_POLICY_INCLUDED, PTUN_POLICY_INCLUDED },
 		{ "10.1.0.1",	PTUN_POLICY_EXCLUDED, PTUN_POLICY_EXCLUDED },
 		{ "10.1.2.1",	PTUN_POLICY_INCLUDED, PTUN_POLICY_INCLUDED },
-		{ "10.1.2.3",	PTUN_POLICY_EXCLUDED, PTUN_POLICY_EXCLUDED },
+		{ "10.1.2.3",	PTUN_POLICY_REMOTE, PTUN_POLICY_REMOTE },
 		{ "192.168.9.9", PTUN_POLICY_EXCLUDED, PTUN_POLICY_EXCLUDED },
 		{ "11.0.0.0",	PTUN_POLICY_NONE, PTUN_POLICY_INCLUDED },
 		{ "2001:db8::1", PTUN_POLICY_INCLUDED, PTUN_POLICY_INCLUDED },
 		{ "2001:db8:1::1", PTUN_POLICY_EXCLUDED, PTUN_POLICY_EXCLUDED },
 		{ "2001:db8:1:2::", PTUN_POLICY_INCLUDED, PTUN_POLICY_INCLUDED },
 		{ "2001:db8:1:2:8000::", PTUN_POLICY_EXCLUDED, PTUN_POLICY_EXCLUDED },
-		{ "2001:db8:1:2::5", PTUN_POLICY_EXCLUDED, PTUN_POLICY_EXCLUDED },
+		{ "2001:db8:1:2::5", PTUN_POLICY_REMOTE, PTUN_POLICY_REMOTE },
 		{ "2001:db9::", PTUN_POLICY_NONE, PTUN_POLICY_INCLUDED },
 	};
 	unsigned int n[PTUN_SL_MAX] = {

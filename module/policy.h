@@ -8,11 +8,15 @@
 
 struct ptun_device;
 
-/* How the settings classify a destination. */
+/*
+ * How the settings classify a destination, in the order a tie between
+ * equal prefixes is decided: the larger value wins.
+ */
 enum ptun_policy_verdict {
 	PTUN_POLICY_NONE,	/* in no route: the system decides */
 	PTUN_POLICY_INCLUDED,	/* must go through the tunnel */
-	PTUN_POLICY_EXCLUDED,	/* must not go through the tunnel */
+	PTUN_POLICY_EXCLUDED,	/* an excluded route: not through the tunnel */
+	PTUN_POLICY_REMOTE,	/* a remote address: never through the tunnel */
 };
 
 /* Settings that enforce anything: enforce-routes or include-all-networks. */

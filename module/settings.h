@@ -47,11 +47,11 @@ struct ptun_route6 {
 /**
  * struct ptun_policy_tag - what both families' classifier entries start with
  * @len: the prefix length
- * @excluded: excluded (or a remote), else included
+ * @verdict: enum ptun_policy_verdict, never PTUN_POLICY_NONE
  */
 struct ptun_policy_tag {
 	u8 len;
-	bool excluded;
+	u8 verdict;
 };
 
 /**

@@ -51,10 +51,12 @@ kclear() {
 	expect_eq "$(echo "$out" | jq -r .errno)" 0 "settings clear: $(echo "$out" | jq -c .extack)"
 }
 
-# taken NS: ptun0's policy_taken counter in NS (ethtool -S, by ioctl).
+# taken NS [NAME]: ptun0's policy_taken (or NAME) counter in NS (ethtool
+# -S, by ioctl).
 taken() {
-	ip netns exec "$1" python3 -c '
-import array, fcntl, socket, struct
+	ip netns exec "$1" python3 - "${2:-policy_taken}" <<'EOP'
+
+import array, fcntl, socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 def ethtool(buf):
     a = array.array("B", buf)
@@ -67,9 +69,9 @@ cnt = struct.unpack_from("I", names, 8)[0]
 vals = ethtool(struct.pack("II", 0x1d, cnt) + bytes(8 * 16))
 for i in range(cnt):
     name = names[12 + 32 * i:12 + 32 * (i + 1)].rstrip(b"\0").decode()
-    if name == "policy_taken":
+    if name == sys.argv[1]:
         print(struct.unpack_from("Q", vals, 8 + 8 * i)[0])
-'
+EOP
 }
 
 # cap_start NS IF FILE: capture_start, but tcpdump may take up to 120 s to
@@ -243,6 +245,41 @@ excluded_and_remotes_leave() {
 		"echo requests to fd01:1::3 (included by ::/0)"
 }
 
+# include-all-networks while connecting: an excluded route waits too (the
+# kill switch lets nothing but the remotes and the exemptions out), a
+# remote leaves; once connected the excluded route leaves as well.
+excluded_wait_while_connecting() {
+	local cap=$DTMP/exclw.pcap d0 d1
+	enf_setup nokey
+	kset c1 all exclude 10.9.0.0/24 remote 10.1.1.3
+	expect_eq "$(nsrun c1 "$PTUN" show --json | jq -r '.devices[0].status')" \
+		connecting "status"
+	d0=$(taken c1 policy_dropped)
+	cap_start srv s1 "$cap"
+	ping_n c1 10.9.0.1
+	# the remote leaves; once its echoes are in, all before them are too
+	ping_ok c1 10.1.1.3
+	wait_for 20 cap_has "$cap" 3 "$ECHO4 and dst 10.1.1.3"
+	capture_stop
+	d1=$(taken c1 policy_dropped)
+	echo "# policy_dropped $d0 -> $d1"
+	expect_eq "$(count "$cap" "$ECHO4 and dst 10.9.0.1")" 0 \
+		"echo requests to the excluded 10.9.0.1 while connecting"
+	[ "$d1" -ge $((d0 + 3)) ] || fail "policy_dropped $d0 -> $d1, want +3"
+	# connected: the key is back, the excluded route leaves in plaintext
+	nsrun c1 "$PTUN" key add ptun0 100 key-id 1 key-file "$DTMP/key-srv-1-1" \
+		role initiator cipher chacha20-poly1305
+	expect_eq "$(nsrun c1 "$PTUN" show --json | jq -r '.devices[0].status')" \
+		connected "status with a key"
+	cap_start srv s1 "$cap"
+	ping_n c1 10.9.0.1
+	ping_ok c1 10.1.1.3
+	wait_for 20 cap_has "$cap" 3 "$ECHO4 and dst 10.1.1.3"
+	capture_stop
+	[ "$(count "$cap" "$ECHO4 and dst 10.9.0.1")" -ge 3 ] ||
+		fail "the excluded 10.9.0.1 did not leave once connected"
+}
+
 # exclude-local-networks: directly connected destinations stay local, a
 # destination behind a gateway goes into the tunnel.
 local_networks_stay_local() {
@@ -362,6 +399,7 @@ ktap_test "included routes win over the main table with enforce-routes" included
 ktap_test "a socket bound to the underlay enters the tunnel" bound_socket_enters_tunnel
 ktap_test "include-all while connecting: only DHCP and ND leave" kill_switch_while_connecting
 ktap_test "excluded routes, remotes and the endpoint leave in plaintext" excluded_and_remotes_leave
+ktap_test "include-all while connecting: excluded routes wait, remotes leave" excluded_wait_while_connecting
 ktap_test "exclude-local-networks keeps connected networks local" local_networks_stay_local
 ktap_test "clear, non-enforcing settings and link del lift enforcement" clear_lifts_enforcement
 ktap_test "enforcement moves with the device to another namespace" enforcement_moves_with_device
