@@ -5,6 +5,7 @@
  * genetlink family.
  */
 
+#include <linux/ethtool.h>
 #include <linux/if_arp.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
@@ -96,18 +97,21 @@ static int ptun_dev_change_mtu(struct net_device *dev, int mtu)
  *
  * The automatic MTU is the smallest one the routes to the peers' endpoints
  * allow (route MTU less the outer family's overhead), or the default with
- * no endpoint known.
+ * no endpoint known. The settings' MTU, while they have one, stands
+ * instead.
  *
  * Context: rtnl held.
  */
 void ptun_device_update_mtu(struct ptun_device *ptun)
 {
+	const struct ptun_settings *s = rtnl_dereference(ptun->settings);
 	struct net_device *dev = ptun->dev;
 	unsigned int mtu = 0;
 	struct ptun_peer *peer;
 
 	ASSERT_RTNL();
-	if (ptun->mtu_user || dev->reg_state != NETREG_REGISTERED)
+	if (ptun->mtu_user || dev->reg_state != NETREG_REGISTERED ||
+	    (s && s->mtu))
 		return;
 	list_for_each_entry(peer, &ptun->peer_list, peer_list)
 		if (peer->auto_mtu && (!mtu || peer->auto_mtu < mtu))
@@ -136,6 +140,46 @@ void ptun_device_drops(struct ptun_device *ptun, u64 out[PTUN_DROP_MAX])
 	}
 }
 
+/* Device counters beyond rtnl_link_stats64 and the drops: ethtool -S. */
+static const char ptun_stat_names[][ETH_GSTRING_LEN] = {
+	"policy_taken",
+};
+
+static void ptun_get_drvinfo(struct net_device *dev,
+			     struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+}
+
+static int ptun_get_sset_count(struct net_device *dev, int sset)
+{
+	return sset == ETH_SS_STATS ? ARRAY_SIZE(ptun_stat_names) : -EOPNOTSUPP;
+}
+
+static void ptun_get_strings(struct net_device *dev, u32 sset, u8 *buf)
+{
+	if (sset == ETH_SS_STATS)
+		memcpy(buf, ptun_stat_names, sizeof(ptun_stat_names));
+}
+
+static void ptun_get_ethtool_stats(struct net_device *dev,
+				   struct ethtool_stats *stats, u64 *data)
+{
+	struct ptun_device *ptun = netdev_priv(dev);
+	int cpu;
+
+	data[0] = 0;
+	for_each_possible_cpu(cpu)
+		data[0] += READ_ONCE(per_cpu_ptr(ptun->drops, cpu)->policy_taken);
+}
+
+static const struct ethtool_ops ptun_ethtool_ops = {
+	.get_drvinfo		= ptun_get_drvinfo,
+	.get_sset_count		= ptun_get_sset_count,
+	.get_strings		= ptun_get_strings,
+	.get_ethtool_stats	= ptun_get_ethtool_stats,
+};
+
 static const struct net_device_ops ptun_netdev_ops = {
 	.ndo_init		= ptun_dev_init,
 	.ndo_uninit		= ptun_dev_uninit,
@@ -151,6 +195,7 @@ static void ptun_setup(struct net_device *dev)
 	struct ptun_device *ptun = netdev_priv(dev);
 
 	dev->netdev_ops = &ptun_netdev_ops;
+	dev->ethtool_ops = &ptun_ethtool_ops;
 	dev->type = ARPHRD_NONE;
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->priv_flags |= IFF_NO_QUEUE;

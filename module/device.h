@@ -5,6 +5,7 @@
 #include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
+#include <linux/netfilter.h>
 #include <linux/types.h>
 #include <net/gro_cells.h>
 #include <net/net_namespace.h>
@@ -31,8 +32,15 @@ enum ptun_drop {
 	PTUN_DROP_MAX,
 };
 
+/**
+ * struct ptun_drops - per-CPU counters of a device
+ * @count: drops by enum ptun_drop
+ * @policy_taken: packets the enforcement hooks took from another
+ *	interface into the tunnel (ethtool -S)
+ */
 struct ptun_drops {
 	unsigned long count[PTUN_DROP_MAX];
+	unsigned long policy_taken;
 };
 
 #define PTUN_PEER_HASH_BITS	11
@@ -53,13 +61,18 @@ struct ptun_drops {
  * @bound_port: the port both sockets are bound to, 0 while down (rtnl)
  * @trie: inner prefixes to peers (rtnl; RCU readers)
  * @peer_hash: peers by id (rtnl; RCU readers)
- * @peer_list: peers in creation order, for dumps (rtnl)
+ * @peer_list: peers in creation order, for dumps (rtnl; RCU readers: the
+ *	enforcement hooks)
  * @num_peers: length of @peer_list (rtnl)
  * @peer_gen: bumped on every change of @peer_list, for dump consistency
  * @gro_cells: GRO for decrypted packets
  * @drops: per-CPU drop counters by enum ptun_drop
  * @mtu_user: the MTU was set by the user; no automatic MTU (rtnl)
  * @mtu_auto: an automatic MTU change is in progress (rtnl)
+ * @mtu_saved: the MTU before the settings' MTU replaced it (rtnl)
+ * @hook_ops: the enforcement hooks, IPv4 and IPv6 (policy.c)
+ * @hooks_net: the namespace @hook_ops are registered in, NULL when they
+ *	are not (rtnl)
  * @settings: the network settings, NULL if none; replaced whole under rtnl,
  *	RCU readers (see settings.c)
  * @settings_gen: bumped by every settings-set and settings-clear (rtnl)
@@ -84,6 +97,9 @@ struct ptun_device {
 	struct ptun_drops __percpu *drops;
 	bool mtu_user;
 	bool mtu_auto;
+	unsigned int mtu_saved;
+	struct nf_hook_ops hook_ops[2];
+	struct net *hooks_net;
 	struct ptun_settings __rcu *settings;
 	u32 settings_gen;
 	enum ptun_status status;

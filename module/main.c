@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "device.h"
 #include "netlink.h"
+#include "policy.h"
 
 static int __init ptun_init(void)
 {
@@ -21,9 +22,12 @@ static int __init ptun_init(void)
 	err = ptun_crypto_init();
 	if (err)
 		return err;
-	err = ptun_device_init();
+	err = ptun_policy_init();
 	if (err)
 		goto err_crypto;
+	err = ptun_device_init();
+	if (err)
+		goto err_policy;
 	err = ptun_nl_init();
 	if (err)
 		goto err_device;
@@ -31,6 +35,8 @@ static int __init ptun_init(void)
 
 err_device:
 	ptun_device_uninit();
+err_policy:
+	ptun_policy_uninit();
 err_crypto:
 	ptun_crypto_uninit();
 	return err;
@@ -40,6 +46,7 @@ static void __exit ptun_exit(void)
 {
 	ptun_nl_uninit();
 	ptun_device_uninit();
+	ptun_policy_uninit();
 	/* Waits for every peer and key to be freed. */
 	ptun_crypto_uninit();
 }

@@ -27,6 +27,7 @@
 #include "device.h"
 #include "netlink-gen.h"
 #include "netlink.h"
+#include "policy.h"
 #include "settings.h"
 
 /* pre_doit finds the device by the dev set's attributes. */
@@ -499,8 +500,13 @@ int ptun_nl_settings_set_doit(struct sk_buff *skb, struct genl_info *info)
 	nla_for_each_attr(a, head, len, rem)
 		if (ptun_nl_settings_item(a, NULL, &item) > 0)
 			ptun_settings_add(s, at, &strings, &item);
+	ptun_policy_build(s);
 
-	ptun_settings_replace(ptun, s);
+	err = ptun_settings_replace(ptun, s, info->extack);
+	if (err) {
+		kvfree(s);
+		return err;
+	}
 	ptun_nl_notify_settings(dev);
 	ptun_status_update(ptun);
 	return 0;
@@ -515,12 +521,11 @@ int ptun_nl_settings_clear_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "the device has no settings");
 		return -ENOENT;
 	}
-	/* Nothing to undo yet: routing and enforcement come next. */
 	if (ptun->status != PTUN_STATUS_DISCONNECTING) {
 		WRITE_ONCE(ptun->status, PTUN_STATUS_DISCONNECTING);
 		ptun_nl_notify_dev(dev, PTUN_CMD_STATUS_CHANGED_NTF);
 	}
-	ptun_settings_replace(ptun, NULL);
+	ptun_settings_replace(ptun, NULL, NULL);
 	ptun_nl_notify_settings(dev);
 	ptun_status_update(ptun);
 	return 0;

@@ -160,7 +160,7 @@ struct ptun_peer *ptun_peer_create(struct ptun_device *ptun, u32 id,
 	refcount_set(&peer->refcount, 1);
 
 	hash_add_rcu(ptun->peer_hash, &peer->hash_node, id);
-	list_add_tail(&peer->peer_list, &ptun->peer_list);
+	list_add_tail_rcu(&peer->peer_list, &ptun->peer_list);
 	ptun->num_peers++;
 	ptun->peer_gen++;
 	return peer;
@@ -206,7 +206,7 @@ void ptun_peer_remove(struct ptun_peer *peer)
 	ASSERT_RTNL();
 	WRITE_ONCE(peer->removed, true);
 	hash_del_rcu(&peer->hash_node);
-	list_del(&peer->peer_list);
+	list_del_rcu(&peer->peer_list);
 	ptun->num_peers--;
 	ptun->peer_gen++;
 	ptun_trie_remove_peer(&ptun->trie, &peer->prefixes);

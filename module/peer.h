@@ -78,7 +78,7 @@ enum ptun_peer_event {
  * @id: our id for the peer; its datagrams carry it
  * @remote_id: the peer's id for us; our datagrams carry it
  * @hash_node: entry in the device's id hash (rtnl; RCU readers)
- * @peer_list: entry in the device's peer list (rtnl)
+ * @peer_list: entry in the device's peer list (rtnl; RCU readers)
  * @prefixes: the peer's trie nodes (rtnl)
  * @endpoint_lock: protects @endpoint; readers on the packet path
  * @endpoint: where the peer is

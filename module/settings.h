@@ -7,6 +7,7 @@
 #include <linux/types.h>
 #include <uapi/linux/ptun.h>
 
+struct netlink_ext_ack;
 struct ptun_device;
 
 /**
@@ -41,6 +42,76 @@ struct ptun_route4 {
 struct ptun_route6 {
 	struct in6_addr addr;
 	u8 len;
+};
+
+/**
+ * struct ptun_policy_tag - what both families' classifier entries start with
+ * @len: the prefix length
+ * @excluded: excluded (or a remote), else included
+ */
+struct ptun_policy_tag {
+	u8 len;
+	bool excluded;
+};
+
+/**
+ * struct ptun_policy4 - one IPv4 prefix of the classifier
+ * @tag: its length and class
+ * @addr: the prefix in host order, host bits zero
+ */
+struct ptun_policy4 {
+	struct ptun_policy_tag tag;
+	u32 addr;
+};
+
+/**
+ * struct ptun_policy6 - one IPv6 prefix of the classifier
+ * @tag: its length and class
+ * @hi: the first 64 bits of the prefix in host order, host bits zero
+ * @lo: the last 64 bits
+ */
+struct ptun_policy6 {
+	struct ptun_policy_tag tag;
+	u64 hi;
+	u64 lo;
+};
+
+/**
+ * struct ptun_policy_level - the prefixes of one length in the classifier
+ * @start: index of the first, in the family's sorted array
+ * @end: index after the last
+ * @len: their length
+ */
+struct ptun_policy_level {
+	u32 start;
+	u32 end;
+	u8 len;
+};
+
+/**
+ * struct ptun_policy - the destination classifier of a settings object
+ * @n4: prefixes in @p4
+ * @n6: prefixes in @p6
+ * @levels4: distinct lengths of @p4
+ * @levels6: distinct lengths of @p6
+ * @level4: per length (longest first) where its prefixes are in @p4
+ * @level6: the same for @p6
+ * @p4: IPv4 prefixes sorted by length (longest first), then address
+ * @p6: IPv6 prefixes, the same way
+ *
+ * Built with the settings, immutable, freed with them: a lookup takes the
+ * longest length first and binary-searches its prefixes, so the packet
+ * path allocates nothing and takes no lock.
+ */
+struct ptun_policy {
+	u32 n4;
+	u32 n6;
+	u32 levels4;
+	u32 levels6;
+	struct ptun_policy_level level4[33];
+	struct ptun_policy_level level6[129];
+	struct ptun_policy4 *p4;
+	struct ptun_policy6 *p6;
 };
 
 /*
@@ -82,11 +153,12 @@ enum ptun_settings_list {
  * @dns: DNS servers, in order of preference
  * @search: search domains, NUL-terminated, in order
  * @match: match domains, NUL-terminated ("." for all), in order
+ * @policy: the classifier of destinations, built from the routes
  * @data: where the arrays and strings live (one allocation)
  *
  * Replaced whole under rtnl (struct ptun_device.settings), read under rtnl
- * or RCU, freed by RCU. Routing, enforcement and DNS will read it from
- * there; this object stores and reports only.
+ * or RCU, freed by RCU. The enforcement hooks (policy.c) and the outer
+ * mark (socket.c) read it from there.
  */
 struct ptun_settings {
 	struct rcu_head rcu;
@@ -107,12 +179,14 @@ struct ptun_settings {
 	struct ptun_ipaddr *dns;
 	const char **search;
 	const char **match;
+	struct ptun_policy policy;
 	u8 data[] __aligned(8);
 };
 
 struct ptun_settings *ptun_settings_alloc(const unsigned int n[PTUN_SL_MAX],
 					  size_t str_bytes, char **strings);
-void ptun_settings_replace(struct ptun_device *ptun, struct ptun_settings *s);
+int ptun_settings_replace(struct ptun_device *ptun, struct ptun_settings *s,
+			  struct netlink_ext_ack *extack);
 void ptun_settings_free(struct ptun_device *ptun);
 unsigned int ptun_settings_items(const struct ptun_settings *s);
 void ptun_status_update(struct ptun_device *ptun);

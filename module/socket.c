@@ -20,6 +20,7 @@
 #include "device.h"
 #include "peer.h"
 #include "proto.h"
+#include "settings.h"
 #include "socket.h"
 
 static int ptun_route4(struct net *net, struct sock *sk, struct net_device *dev,
@@ -60,6 +61,7 @@ static int ptun_route4(struct net *net, struct sock *sk, struct net_device *dev,
 	r->saddr4 = fl.saddr;
 	r->daddr4 = ep->addr4.sin_addr.s_addr;
 	r->dport = ep->addr4.sin_port;
+	r->mark = mark;
 	return 0;
 }
 
@@ -99,7 +101,30 @@ static int ptun_route6(struct net *net, struct sock *sk, struct net_device *dev,
 	r->saddr6 = fl.saddr;
 	r->daddr6 = ep->addr6.sin6_addr;
 	r->dport = ep->addr6.sin6_port;
+	r->mark = mark;
 	return 0;
+}
+
+/**
+ * ptun_socket_mark() - the outer mark M of a device's datagrams
+ * @ptun: the device
+ *
+ * The device's fwmark if set, else the settings' routing table while the
+ * device has settings (the tool's rules send everything not marked so
+ * into that table, so the datagrams must carry it), else 0.
+ *
+ * Context: RCU-bh read side or rtnl held.
+ */
+u32 ptun_socket_mark(struct ptun_device *ptun)
+{
+	const struct ptun_settings *s;
+	u32 mark = READ_ONCE(ptun->fwmark);
+
+	if (mark)
+		return mark;
+	s = rcu_dereference_check(ptun->settings, rcu_read_lock_bh_held() ||
+				  lockdep_rtnl_is_held());
+	return s ? s->table : 0;
 }
 
 /**
@@ -114,7 +139,7 @@ static int ptun_route6(struct net *net, struct sock *sk, struct net_device *dev,
 int ptun_socket_route(struct ptun_device *ptun, struct ptun_peer *peer,
 		      struct ptun_route *r)
 {
-	u32 mark = READ_ONCE(ptun->fwmark);
+	u32 mark = ptun_socket_mark(ptun);
 	struct ptun_endpoint ep;
 	struct sock *sk;
 
@@ -159,7 +184,7 @@ void ptun_socket_xmit(struct ptun_device *ptun, struct ptun_route *r,
 	/* The device's tx counters (iptunnel_xmit_stats) count from here. */
 	skb_set_inner_network_header(skb, 0);
 	skb->dev = ptun->dev;
-	skb->mark = READ_ONCE(ptun->fwmark);
+	skb->mark = r->mark;
 	if (r->family == AF_INET) {
 		struct rtable *rt = container_of(r->dst, struct rtable, dst);
 
@@ -187,6 +212,7 @@ unsigned int ptun_socket_path_mtu(struct ptun_device *ptun,
 				  const struct ptun_endpoint *ep)
 {
 	struct net *net = ptun->creating_net;
+	u32 mark = ptun_socket_mark(ptun);
 	struct ptun_route r;
 	unsigned int mtu;
 	int err;
@@ -194,11 +220,9 @@ unsigned int ptun_socket_path_mtu(struct ptun_device *ptun,
 	if (!net)
 		return 0;
 	if (ep->addr.sa_family == AF_INET)
-		err = ptun_route4(net, NULL, ptun->dev, ep, ptun->fwmark, NULL,
-				  &r);
+		err = ptun_route4(net, NULL, ptun->dev, ep, mark, NULL, &r);
 	else if (ep->addr.sa_family == AF_INET6)
-		err = ptun_route6(net, NULL, ptun->dev, ep, ptun->fwmark, NULL,
-				  &r);
+		err = ptun_route6(net, NULL, ptun->dev, ep, mark, NULL, &r);
 	else
 		return 0;
 	if (err)

@@ -22,6 +22,7 @@ struct sock;
  * @saddr6: our address
  * @daddr6: the peer's address
  * @dport: the peer's port
+ * @mark: the outer mark M the route was found with; the datagram carries it
  */
 struct ptun_route {
 	struct sock *sk;
@@ -38,8 +39,10 @@ struct ptun_route {
 		};
 	};
 	__be16 dport;
+	u32 mark;
 };
 
+u32 ptun_socket_mark(struct ptun_device *ptun);
 int ptun_socket_route(struct ptun_device *ptun, struct ptun_peer *peer,
 		      struct ptun_route *r);
 void ptun_socket_xmit(struct ptun_device *ptun, struct ptun_route *r,

@@ -12,6 +12,8 @@
 
 #include "nl.h"
 #include "ptun.h"
+#include "route.h"
+#include "show.h"
 
 #define LINK_MTU_MAX	65535
 
@@ -42,6 +44,22 @@ static const struct ptun_opt link_opts[NR_LINK_OPTS] = {
 static int put_conf(struct nl_msg *msg, const void *arg)
 {
 	return ptun_nl_put_opts(msg, link_opts, arg, NR_LINK_OPTS);
+}
+
+/* Before "link del": undo what the device's settings did, if any. */
+static int unapply(const char *dev, const char *what)
+{
+	struct show_list list = { 0 };
+	struct ptun_nl nl;
+	int ret = -1;
+
+	if (ptun_nl_open(&nl))
+		return -1;
+	if (!show_collect(&nl, dev, &list, what) && list.len == 1)
+		ret = ptun_settings_unapply(&list.devs[0], what);
+	ptun_nl_close(&nl);
+	show_free(&list);
+	return ret;
 }
 
 /*
@@ -77,7 +95,16 @@ static int link_request(uint8_t cmd, int argc, char *argv[])
 	}
 	snprintf(what, sizeof(what), "link %s %s", argv[0], dev);
 	req.dev = dev;
-	return ptun_nl_request(&req) ? 1 : 0;
+	/* The FIB and DNS of its settings go first, while they can be read. */
+	if (cmd == PTUN_CMD_DEV_DEL && unapply(dev, what))
+		return 1;
+	if (ptun_nl_request(&req))
+		return 1;
+	/* A new mark: the rules that let the outer datagrams out change. */
+	if (cmd == PTUN_CMD_DEV_SET && vals[OPT_FWMARK].set &&
+	    ptun_settings_remark(dev, what))
+		return 1;
+	return 0;
 }
 
 static int link_add(int argc, char *argv[])

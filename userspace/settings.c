@@ -19,6 +19,8 @@
 
 #include "nl.h"
 #include "ptun.h"
+#include "route.h"
+#include "show.h"
 
 #define SETTINGS_MTU_MAX	65535
 
@@ -273,9 +275,174 @@ static int put_settings(struct nl_msg *msg, const void *arg)
 	return err < 0 ? err : 0;
 }
 
+/* Bytes the attributes of @conf take at most. */
+static size_t conf_size(const struct settings_conf *conf)
+{
+	return SCALARS_SIZE + conf->nr_domains * DOMAIN_SIZE +
+	       (conf->nr_items - conf->nr_domains) * IP_SIZE;
+}
+
+static int push_item(struct settings_conf *conf, enum list_word w,
+		     const struct ptun_addr *addr, int len, const char *domain)
+{
+	struct item *item = &conf->items[conf->nr_items++];
+
+	item->word = w;
+	if (addr)
+		item->addr = *addr;
+	item->len = len;
+	item->domain = domain;
+	conf->nr_domains += !!domain;
+	return 0;
+}
+
+/*
+ * The settings the kernel dumped, as a command line would give them, so
+ * that they can be sent back as they were. Return: 0 or -1 out of memory.
+ */
+static int conf_from_show(const struct show_settings *s,
+			  struct settings_conf *conf)
+{
+	size_t n = s->nr_remote + s->nr_addresses + s->nr_include +
+		   s->nr_exclude + s->nr_dns + s->nr_search + s->nr_match, i;
+	static const int flags[] = {
+		OPT_ENFORCE, OPT_INCLUDE_ALL, OPT_EXCLUDE_LOCAL,
+	};
+	bool vals[] = {
+		s->enforce_routes, s->include_all_networks,
+		s->exclude_local_networks,
+	};
+
+	memset(conf, 0, sizeof(*conf));
+	conf->items = calloc(n + 1, sizeof(*conf->items));
+	if (!conf->items) {
+		fprintf(stderr, "ptun: out of memory\n");
+		return -1;
+	}
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		conf->vals[flags[i]].set = true;
+		conf->vals[flags[i]].num = vals[i];
+	}
+	conf->vals[OPT_MTU].set = s->has_mtu;
+	conf->vals[OPT_MTU].num = s->mtu;
+	conf->vals[OPT_TABLE].set = true;
+	conf->vals[OPT_TABLE].num = s->table;
+	conf->vals[OPT_PRIORITY].set = true;
+	conf->vals[OPT_PRIORITY].num = s->priority;
+	for (i = 0; i < s->nr_remote; i++)
+		push_item(conf, W_REMOTE, &s->remote[i], -1, NULL);
+	for (i = 0; i < s->nr_addresses; i++)
+		push_item(conf, W_ADDRESS, &s->addresses[i].addr,
+			  s->addresses[i].cidr, NULL);
+	for (i = 0; i < s->nr_include; i++)
+		push_item(conf, W_INCLUDE, &s->include[i].addr,
+			  s->include[i].cidr, NULL);
+	for (i = 0; i < s->nr_exclude; i++)
+		push_item(conf, W_EXCLUDE, &s->exclude[i].addr,
+			  s->exclude[i].cidr, NULL);
+	for (i = 0; i < s->nr_dns; i++)
+		push_item(conf, W_DNS, &s->dns[i], -1, NULL);
+	for (i = 0; i < s->nr_search; i++)
+		push_item(conf, W_SEARCH, NULL, -1, s->search[i]);
+	for (i = 0; i < s->nr_match; i++)
+		push_item(conf, W_MATCH, NULL, -1, s->match[i]);
+	return 0;
+}
+
+/*
+ * Read device @dev and its settings into @list. Return: the device, or
+ * NULL after reporting.
+ */
+static struct show_dev *get_dev(struct ptun_nl *nl, const char *dev,
+				struct show_list *list, const char *what)
+{
+	if (show_collect(nl, dev, list, what))
+		return NULL;
+	if (list->len != 1) {
+		fprintf(stderr, "ptun: %s: the device went away\n", what);
+		return NULL;
+	}
+	return &list->devs[0];
+}
+
+static void fib_dev(struct ptun_fib_dev *fd, const struct show_dev *d,
+		    const char *what)
+{
+	fd->name = d->ifname;
+	fd->ifindex = d->ifindex;
+	fd->fwmark = d->fwmark;
+	fd->what = what;
+}
+
+/*
+ * Put @old back in the kernel after the FIB could not be made to match
+ * the settings that replaced them (clear them if there were none).
+ */
+static void settings_restore(const char *dev, const struct show_settings *old,
+			     const char *what)
+{
+	struct settings_conf conf;
+	struct ptun_nl_req req = {
+		.dev = dev, .what = what,
+	};
+
+	if (!old) {
+		req.cmd = PTUN_CMD_SETTINGS_CLEAR;
+	} else {
+		if (conf_from_show(old, &conf))
+			return;
+		req.cmd = PTUN_CMD_SETTINGS_SET;
+		req.put = put_settings;
+		req.arg = &conf;
+		req.size = conf_size(&conf);
+	}
+	if (ptun_nl_request(&req))
+		fprintf(stderr,
+			"ptun: %s: could not put the previous settings back\n",
+			what);
+	if (old)
+		free(conf.items);
+}
+
+/*
+ * The kernel took new settings for @dev: make the FIB and DNS match them,
+ * or put everything back as it was (@before: the device before).
+ * Return: 0 or 1.
+ */
+static int settings_apply(struct ptun_nl *nl, const char *dev,
+			  const struct show_dev *before, const char *what)
+{
+	struct show_list after = { 0 };
+	struct ptun_fib_dev fd;
+	struct show_dev *d;
+	int ret = 1;
+
+	d = get_dev(nl, dev, &after, what);
+	if (!d || !d->settings) {
+		if (d)
+			fprintf(stderr, "ptun: %s: the settings went away\n",
+				what);
+		goto out;
+	}
+	fib_dev(&fd, d, what);
+	if (ptun_fib_apply(&fd, PTUN_FIB_SET, d->settings,
+			   before->settings)) {
+		settings_restore(dev, before->settings, what);
+		goto out;
+	}
+	ptun_dns_apply(dev, d->settings, before->settings);
+	ret = 0;
+out:
+	show_free(&after);
+	return ret;
+}
+
 static int settings_set(int argc, char *argv[])
 {
 	struct settings_conf conf = { 0 };
+	struct show_list before = { 0 };
+	struct show_dev *d = NULL;
+	struct ptun_nl nl = { 0 };
 	char what[64];
 	const char *dev;
 	struct ptun_nl_req req = {
@@ -288,19 +455,78 @@ static int settings_set(int argc, char *argv[])
 	if (ret)
 		return ret;
 	ret = parse_settings(argc - 2, argv + 2, &conf);
-	if (!ret) {
-		snprintf(what, sizeof(what), "settings set %s", dev);
-		req.dev = dev;
-		req.size = SCALARS_SIZE + conf.nr_domains * DOMAIN_SIZE +
-			   (conf.nr_items - conf.nr_domains) * IP_SIZE;
-		ret = ptun_nl_request(&req) ? 1 : 0;
-	}
+	if (ret)
+		goto out;
+	snprintf(what, sizeof(what), "settings set %s", dev);
+	ret = 1;
+	if (ptun_nl_open(&nl))
+		goto out;
+	/* What was there before, to go back to if the FIB cannot follow. */
+	d = get_dev(&nl, dev, &before, what);
+	if (!d)
+		goto out;
+	req.dev = dev;
+	req.size = conf_size(&conf);
+	if (ptun_nl_request(&req))
+		goto out;
+	ret = settings_apply(&nl, dev, d, what);
+out:
+	if (nl.sk)
+		ptun_nl_close(&nl);
+	show_free(&before);
 	free(conf.items);
+	return ret;
+}
+
+/*
+ * Take away what the settings of @d put in the FIB and DNS (before they
+ * are cleared or the device deleted). Return: 0, or -1 after reporting.
+ */
+int ptun_settings_unapply(const struct show_dev *d, const char *what)
+{
+	struct ptun_fib_dev fd;
+
+	if (!d->settings)
+		return 0;
+	fib_dev(&fd, d, what);
+	if (ptun_fib_apply(&fd, PTUN_FIB_CLEAR, NULL, d->settings))
+		return -1;
+	ptun_dns_apply(d->ifname, NULL, d->settings);
+	return 0;
+}
+
+/*
+ * The device's mark changed (link set fwmark): if it has settings, its
+ * rules follow. Return: 0, or -1 after reporting.
+ */
+int ptun_settings_remark(const char *dev, const char *what)
+{
+	struct show_list list = { 0 };
+	struct ptun_fib_dev fd;
+	struct show_dev *d;
+	struct ptun_nl nl;
+	int ret = -1;
+
+	if (ptun_nl_open(&nl))
+		return -1;
+	d = get_dev(&nl, dev, &list, what);
+	if (d && !d->settings)
+		ret = 0;
+	else if (d) {
+		fib_dev(&fd, d, what);
+		ret = ptun_fib_apply(&fd, PTUN_FIB_RULES, d->settings,
+				     d->settings);
+	}
+	ptun_nl_close(&nl);
+	show_free(&list);
 	return ret;
 }
 
 static int settings_clear(int argc, char *argv[])
 {
+	struct show_list before = { 0 };
+	struct show_dev *d;
+	struct ptun_nl nl;
 	char what[64];
 	const char *dev;
 	struct ptun_nl_req req = {
@@ -316,8 +542,18 @@ static int settings_clear(int argc, char *argv[])
 		return PTUN_EUSAGE;
 	}
 	snprintf(what, sizeof(what), "settings clear %s", dev);
-	req.dev = dev;
-	return ptun_nl_request(&req) ? 1 : 0;
+	if (ptun_nl_open(&nl))
+		return 1;
+	ret = 1;
+	d = get_dev(&nl, dev, &before, what);
+	ptun_nl_close(&nl);
+	/* Without settings, the kernel says so. */
+	if (d && !ptun_settings_unapply(d, what)) {
+		req.dev = dev;
+		ret = ptun_nl_request(&req) ? 1 : 0;
+	}
+	show_free(&before);
+	return ret;
 }
 
 static const struct ptun_subcmd settings_cmds[] = {

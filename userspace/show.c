@@ -678,7 +678,8 @@ static int show_talk(struct ptun_nl *nl, const struct show_req *req)
  * Get device @dev, or dump all devices, then dump the peers of each.
  * Return: 0, or -1 once reported.
  */
-static int collect(struct ptun_nl *nl, const char *dev, struct show_list *list)
+static int collect(struct ptun_nl *nl, const char *dev, struct show_list *list,
+		   const char *whatarg)
 {
 	struct show_req req = {
 		.cmd = PTUN_CMD_DEV_GET, .dump = !dev, .ifname = dev,
@@ -686,11 +687,13 @@ static int collect(struct ptun_nl *nl, const char *dev, struct show_list *list)
 		.objects = "devices",
 	};
 	struct show_dev *d;
-	char what[32];
+	char what[64];
 	size_t i;
 	int ret;
 
-	if (dev)
+	if (whatarg)
+		snprintf(what, sizeof(what), "%s", whatarg);
+	else if (dev)
 		snprintf(what, sizeof(what), "show %s", dev);
 	else
 		snprintf(what, sizeof(what), "show");
@@ -735,6 +738,29 @@ static int collect(struct ptun_nl *nl, const char *dev, struct show_list *list)
 	return 0;
 }
 
+/**
+ * show_collect() - read device @dev (or all) with its settings and peers
+ * @nl: the socket
+ * @dev: the device's name, or NULL for all
+ * @list: filled in; free with show_free() whatever the result
+ * @what: starts the error messages
+ *
+ * Return: 0, or -1 after reporting the error on stderr.
+ */
+int show_collect(struct ptun_nl *nl, const char *dev, struct show_list *list,
+		 const char *what)
+{
+	return collect(nl, dev, list, what);
+}
+
+void show_free(struct show_list *list)
+{
+	free_devs(list);
+	free(list->devs);
+	list->devs = NULL;
+	list->cap = 0;
+}
+
 static int show_run(int argc, char *argv[])
 {
 	struct show_list list = { 0 };
@@ -766,7 +792,7 @@ static int show_run(int argc, char *argv[])
 
 	if (ptun_nl_open(&nl))
 		return 1;
-	ret = collect(&nl, dev, &list);
+	ret = collect(&nl, dev, &list, NULL);
 	ptun_nl_close(&nl);
 	if (!ret) {
 		if (json)

@@ -152,6 +152,11 @@ extern const struct show_drop_name show_drop_names[PTUN_A_DROPS_MAX + 1];
 /* Names of enum ptun_status, NULL-terminated. */
 extern const char *const show_status_names[];
 
+struct ptun_nl;
+int show_collect(struct ptun_nl *nl, const char *dev, struct show_list *list,
+		 const char *what);
+void show_free(struct show_list *list);
+
 const char *show_enum_name(const char *const *names, uint64_t val);
 void show_print_text(const struct show_list *list);
 void show_print_json(const struct show_list *list);
