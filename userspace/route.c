@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The FIB a device's settings call for, made to match through rtnetlink:
- * the device's addresses, its routing table T (included routes into the
+ * the settings' addresses on the device (those of earlier settings that
+ * the new ones lack removed, others left alone), its routing table T (included routes into the
  * device, throws for what must stay out) and one "not fwmark M lookup T"
  * rule per family at the settings' priority. The kernel module cannot
  * insert routes itself (fib_table_insert and ip6_route_add are not
@@ -936,8 +937,49 @@ static bool connected(const struct froute *m)
 	       (m->family == AF_INET6 || m->scope == RT_SCOPE_LINK);
 }
 
+static bool addr_in(const struct faddr *a, const struct fstate *st,
+		    bool same_len);
+
+/* Is @a one of the addresses of the settings @s (if any)? */
+static bool settings_addr(const struct show_settings *s,
+			  const struct faddr *a)
+{
+	size_t i;
+
+	for (i = 0; s && i < s->nr_addresses; i++)
+		if (s->addresses[i].addr.family == a->family &&
+		    s->addresses[i].cidr == a->len &&
+		    !memcmp(s->addresses[i].addr.bytes, a->addr,
+			    alen(a->family)))
+			return true;
+	return false;
+}
+
+/*
+ * Want the addresses of @cur that are not the settings @old's: those were
+ * given to the device by other means, and stay.
+ */
+static int keep_addrs(const struct fstate *cur,
+		      const struct show_settings *old, struct fstate *want)
+{
+	struct faddr *a;
+	size_t i;
+
+	for (i = 0; i < cur->nr_addrs; i++) {
+		if (settings_addr(old, &cur->addrs[i]))
+			continue;
+		a = push(&want->addrs, &want->nr_addrs, &want->cap_addrs,
+			 sizeof(*a));
+		if (!a)
+			return -1;
+		*a = cur->addrs[i];
+	}
+	return 0;
+}
+
 static int want_settings(const struct ctx *c, const struct fstate *cur,
-			 const struct show_settings *s, struct fstate *want)
+			 const struct show_settings *s,
+			 const struct show_settings *old, struct fstate *want)
 {
 	static const uint8_t any[16];
 	int dev = c->dev->ifindex;
@@ -1005,16 +1047,23 @@ static int want_settings(const struct ctx *c, const struct fstate *cur,
 		r->mask = UINT32_MAX;
 	}
 
+	/* The settings' addresses, and those others gave the device. */
+	if (keep_addrs(cur, old, want))
+		return -1;
 	for (i = 0; i < s->nr_addresses; i++) {
-		struct faddr *a;
+		struct faddr *a, sa = {
+			.family = s->addresses[i].addr.family,
+			.len = s->addresses[i].cidr,
+		};
 
+		memcpy(sa.addr, s->addresses[i].addr.bytes, alen(sa.family));
+		if (addr_in(&sa, want, true))
+			continue;
 		a = push(&want->addrs, &want->nr_addrs, &want->cap_addrs,
 			 sizeof(*a));
 		if (!a)
 			return -1;
-		a->family = s->addresses[i].addr.family;
-		a->len = s->addresses[i].cidr;
-		memcpy(a->addr, s->addresses[i].addr.bytes, alen(a->family));
+		*a = sa;
 	}
 	want->up = 1;
 	return 0;
@@ -1352,7 +1401,6 @@ int ptun_fib_apply(const struct ptun_fib_dev *dev, enum ptun_fib_mode mode,
 	const struct show_settings *s = new ? new : old;
 	int parts = PART_ALL, ret = -1;
 	struct ctx c;
-	size_t i;
 
 	if (ctx_open(&c, dev))
 		goto out;
@@ -1367,12 +1415,12 @@ int ptun_fib_apply(const struct ptun_fib_dev *dev, enum ptun_fib_mode mode,
 
 	switch (mode) {
 	case PTUN_FIB_SET:
-		if (want_settings(&c, &cur, new, &want))
+		if (want_settings(&c, &cur, new, old, &want))
 			goto out;
 		break;
 	case PTUN_FIB_RULES:
 		parts = PART_RULES;
-		if (want_settings(&c, &cur, new, &want))
+		if (want_settings(&c, &cur, new, old, &want))
 			goto out;
 		want.up = -1;
 		break;
@@ -1380,31 +1428,8 @@ int ptun_fib_apply(const struct ptun_fib_dev *dev, enum ptun_fib_mode mode,
 		/* No routes, no rules; the addresses but the settings'. */
 		parts |= PART_ADDRS_LAST;
 		want.up = -1;
-		for (i = 0; i < cur.nr_addrs; i++) {
-			struct ptun_prefix *p = old->addresses;
-			struct fstate one = { .addrs = &cur.addrs[i],
-					      .nr_addrs = 1 };
-			struct faddr *a;
-			size_t k;
-
-			for (k = 0; k < old->nr_addresses; k++) {
-				struct faddr sa = {
-					.family = p[k].addr.family,
-					.len = p[k].cidr,
-				};
-
-				memcpy(sa.addr, p[k].addr.bytes, 16);
-				if (addr_in(&sa, &one, true))
-					break;
-			}
-			if (k < old->nr_addresses)
-				continue;
-			a = push(&want.addrs, &want.nr_addrs, &want.cap_addrs,
-				 sizeof(*a));
-			if (!a)
-				goto out;
-			*a = cur.addrs[i];
-		}
+		if (keep_addrs(&cur, old, &want))
+			goto out;
 		break;
 	}
 

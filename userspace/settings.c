@@ -8,6 +8,11 @@
  * can (syntax, prefix lengths, host bits, number ranges); the rest (domain
  * names, counts, the device's MTU range) is the kernel's, whose extended
  * ACK text ends up in the error message.
+ *
+ * Once the kernel took them, route.c makes the FIB match and dns.c hands
+ * DNS to the resolver; if the FIB cannot follow, the previous settings go
+ * back to the kernel. "settings clear" and "link del" take the FIB and
+ * DNS part away first, while the settings can still be read.
  */
 
 #include <stdio.h>
@@ -596,5 +601,8 @@ const struct ptun_cmd ptun_settings_cmd = {
 "  priority                priority of the policy rules, 1-32765\n"
 "                          (default 28788)\n"
 "\"settings set\" replaces all of the device's settings: what is not given\n"
-"is gone. The words that end in ... may be given many times.\n",
+"is gone. The words that end in ... may be given many times. Once the\n"
+"kernel took them, the device's addresses, the routes of the table and one\n"
+"rule per family (not fwmark M lookup TABLE) are made to match, and DNS goes\n"
+"to systemd-resolved or resolvconf; \"settings clear\" takes them away.\n",
 };
