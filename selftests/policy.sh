@@ -123,7 +123,7 @@ topo() {
 		ip netns exec $ns sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 	done
 	# (the sentinels' DAD starts at once)
-	ip netns exec cli sysctl -qw net.ipv6.conf.eth0.rtr_solicit_delay=0
+	ip netns exec cli sysctl -qw net.ipv6.conf.eth0.router_solicitation_delay=0
 	nsrun rtr nft -f - <<-EOF
 	table inet nat {
 		chain post {
