@@ -498,11 +498,14 @@ bound_socket() {
 }
 
 # strays: packets the client sent by its underlay that no policy lets out
-# while nothing is connected: not ARP, not ND/MLD, not the tunnel's
-# datagrams, not DHCP, not to the server (a remote).
+# while nothing is connected: not ARP, not ND/MLD (MLD reports come after
+# a hop-by-hop header), not the tunnel's datagrams, not DHCP, not to the
+# server (a remote).
 strays() {
 	tcpdump -r "$CAP" -n "ether src $CLI_MAC and not arp and
 		not (icmp6 and (ip6[40] >= 130 and ip6[40] <= 137 or ip6[40] == 143)) and
+		not (ip6[6] == 0 and ip6[40] == 58 and
+		     (ip6[48] >= 130 and ip6[48] <= 132 or ip6[48] == 143)) and
 		not (udp and dst host 203.0.113.2 and dst port $SRV_PORT) and
 		not (udp and (port 67 or port 68 or port 546 or port 547)) and
 		not dst host 203.0.113.2 and not dst host 2001:db8:100::2" 2>/dev/null
