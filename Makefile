@@ -5,6 +5,7 @@
 # make check        every check and every test (see README.md)
 # make check-vm     the VM suite on both Debian kernels
 # make check-debug  the VM suite on the debug kernel (KASAN, lockdep, ...)
+# make check-policy the route policy topology test (policy.sh)
 # make style        checkpatch and sparse on module/
 # make dkms-check   dkms add/build against every installed kernel, privately
 # make regen        regenerate uapi header and policy tables from the spec
@@ -22,7 +23,7 @@ CHECKPATCH = $(KSRC)/scripts/checkpatch.pl --no-tree --strict --show-types \
 	--ignore FILE_PATH_CHANGES
 MODULE_SRC = $(filter-out module/%.mod.c,$(wildcard module/*.c module/*.h))
 
-.PHONY: all module tool clean deps check check-host check-vm check-debug check-data bench \
+.PHONY: all module tool clean deps check check-host check-vm check-debug check-data check-policy bench \
 	style dkms-check regen regen-check demo install uninstall
 
 all: module tool
@@ -69,6 +70,11 @@ check-debug: tool
 # Only the data-plane selftests (also part of make check), Debian kernels.
 check-data: tool
 	PTUN_TESTS=data selftests/vm/run-suite.sh debian
+
+# The route policy end to end on a LAN/router/server topology (policy.sh),
+# Debian kernels: not part of make check (it takes most of an hour).
+check-policy: tool
+	PTUN_TESTS=policy.sh selftests/vm/run-suite.sh debian
 
 # A benchmark, not a test: one VM boot, see Documentation/performance.md.
 bench: tool
