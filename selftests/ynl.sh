@@ -38,6 +38,17 @@ ynl_dump_matches_tool() {
 	echo "$theirs" | sed 's/^/# ynl: /'
 	expect_eq "$theirs" "$mine" "ynl dump vs ptun show"
 	expect_eq "$(echo "$theirs" | wc -l)" "2" "devices"
+	# and the peers of one device, a message each
+	run "$PTUN" peer add ptun0 1 endpoint 192.0.2.1:51820 allowed-ips 10.0.0.1/32
+	run "$PTUN" peer add ptun0 2 allowed-ips 10.0.0.2/32,fd00::2/128 keepalive 25
+	mine=$("$PTUN" show --json ptun0 | jq -r '.devices[0].peers | sort_by(.id)[] |
+		"\(.id) \(.keepalive) \(.allowed_ips | length)"')
+	theirs=$(ynl --dump peer-get --json '{"ifname": "ptun0"}' --output-json |
+		jq -r 'map(.peer) | sort_by(.id)[] |
+		"\(.id) \(.keepalive // 0) \(.["allowed-ip"] | length)"')
+	echo "$theirs" | sed 's/^/# ynl peers: /'
+	expect_eq "$theirs" "$mine" "ynl peer dump vs ptun show"
+	expect_eq "$(echo "$theirs" | wc -l)" "2" "peers"
 }
 
 ynl_do_commands() {
