@@ -20,16 +20,6 @@
 #include "nl.h"
 #include "ptun.h"
 
-#ifndef SOL_NETLINK
-#define SOL_NETLINK		270
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK		10
-#endif
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK		11
-#endif
-
 /**
  * struct req - the state of one request while its replies come in
  * @fn: called for each reply message, may be NULL

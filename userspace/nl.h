@@ -16,6 +16,17 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
+/* Socket options older libc headers lack (linux/netlink.h, 4.3 and 4.12). */
+#ifndef SOL_NETLINK
+#define SOL_NETLINK		270
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK		10
+#endif
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK		11
+#endif
+
 /* ptun_nl_talk() result: the dump raced a change and should be redone. */
 #define PTUN_NL_DUMP_INTR	1
 /* ptun_nl_talk_quiet() result: the kernel refused with the errno given. */

@@ -38,19 +38,10 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 
+#include "nl.h"
 #include "ptun.h"
 #include "route.h"
 #include "show.h"
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK		270
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK		10
-#endif
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK		11
-#endif
 
 /* IPv6 routes added without a metric get this one (IP6_RT_PRIO_USER). */
 #define IP6_USER_METRIC		1024
