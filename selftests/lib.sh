@@ -65,9 +65,18 @@ expect_match() {
 	echo "$1" | grep -Eq -- "$2" || fail "$3: '$1' does not match /$2/"
 }
 
+# On the debug kernel (KASAN, lockdep, kmemleak) everything takes about
+# three times as long, and more when the host is busy: the bounds of
+# wait_for stretch by PTUN_WAIT_SCALE (4 there, else 1). A bound only
+# limits how long evidence may take to appear; nothing waits longer for it.
+case $(uname -r) in
+*debug*) PTUN_WAIT_SCALE=${PTUN_WAIT_SCALE:-4} ;;
+*) PTUN_WAIT_SCALE=${PTUN_WAIT_SCALE:-1} ;;
+esac
+
 # wait_for SECONDS CMD...: poll CMD until it succeeds, at most SECONDS.
 wait_for() {
-	local deadline=$((SECONDS + $1))
+	local deadline=$((SECONDS + $1 * PTUN_WAIT_SCALE))
 	shift
 	until "$@" >/dev/null 2>&1; do
 		[ "$SECONDS" -lt "$deadline" ] || fail "timed out waiting for: $*"
@@ -323,7 +332,8 @@ capture_start() {
 	rm -f "$file" "$file.err"
 	bgns "$ns" tcpdump -n -U -i "$ifc" -w "$file" "$@" 2>"$file.err"
 	CAP_PID=$BG_PID
-	wait_for 20 grep -q 'listening on' "$file.err"
+	# tcpdump can take long to start on a loaded host
+	wait_for 60 grep -q 'listening on' "$file.err"
 }
 
 # capture_stop: stop the capture started last and wait for its file.
