@@ -46,16 +46,18 @@ step "make install into a DESTDIR installs and uninstall removes every file" \
 	scripts/install-check.sh
 
 # The kernels boot side by side. The Debian kernels run every file of
-# run_tests.sh's list (the older one leaves the tool's files to the newer); the debug kernel (KASAN, lockdep, kmemleak: about
-# three times slower) runs the files that exercise different kernel code,
+# run_tests.sh's list (the older one leaves the tool's files to the
+# newer); the debug kernel (KASAN, lockdep, kmemleak: about three times
+# slower) runs the files that exercise different kernel code,
 # leaving out the timing scenarios of path.sh, the 10 000 peers of
 # scale.sh, tunnel.sh (data.sh, attack.sh and keys.sh cover its paths) and
 # the files that test the tool more than the module (ynl.sh, monitor.sh,
-# settings.sh, routes.sh, conf.sh), in two VMs side by side ("|" splits
+# settings.sh, routes.sh, conf.sh) and, for now, enforce.sh (not yet
+# proven there within CI's time), in two VMs side by side ("|" splits
 # the list), so that make check stays well within 90 minutes on two
 # cores. make check-debug runs every file on it.
-debug_tests="link.sh perm.sh data.sh keys.sh"
-debug_tests+=" | netns.sh genl.sh attack.sh enforce.sh unload.sh"
+debug_tests="link.sh perm.sh data.sh"
+debug_tests+=" | netns.sh genl.sh attack.sh keys.sh unload.sh"
 # The files that test the tool more than the module run on the newest
 # Debian kernel only: the whole must end well within CI's 90 minutes.
 PTUN_SUITE_NESTED=1 PTUN_DEBUG_TESTS=$debug_tests \
