@@ -203,12 +203,19 @@ showconf_round_trips() {
 	sed 's/^/#   /' "$CONF/rt/ptun0.conf"
 	nsrun c1 "$PTUN" down ptun0
 
-	# As printed: everything but the key, which it cannot give back.
-	nsrun c1 "$PTUN" up "$CONF/rt/ptun0.conf"
+	# As printed, through a pipe into "up - DEV": everything but the
+	# key, which it cannot give back.
+	cat "$CONF/rt/ptun0.conf" | nsrun c1 "$PTUN" up - ptun0
 	got=$(dev_json c1 ptun0)
 	expect_eq "$got" "$(echo "$want" | jq -S -c '.devices[0].peers[].keys = []')" \
 		"showconf | up, without the key"
-	nsrun c1 "$PTUN" down "$CONF/rt/ptun0.conf"
+	nsrun c1 "$PTUN" down ptun0
+
+	# A bad line on standard input is named as such; nothing is made.
+	sed 's|^MTU = .*|MTU = 20|' "$CONF/rt/ptun0.conf" > "$CONF/rt/bad"
+	NS=c1 expect_fail ip netns exec c1 "$PTUN" up - ptun0 < "$CONF/rt/bad"
+	expect_match "$ERR" '^\(standard input\):[0-9]+: MTU' "error of up -"
+	expect_eq "$(nr_ptun c1)" 0 "ptun devices after a bad up -"
 
 	# With the key file and the role filled in: the same device.
 	sed -i -e "s|^# KeyFile = .*|KeyFile = $CONF/k1|" \

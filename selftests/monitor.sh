@@ -143,39 +143,13 @@ for n, line in enumerate(open(sys.argv[1]), 1):
     assert isinstance(v, dict), "line %d is not an object" % n
 ' "$MON.json" || fail "a line of monitor --json is not a JSON object"
 
-	local hard=1152921504606846976
-	diff -u - <(after_marker "$MON.txt") <<-EOF || fail "text events"
-	peer-new ptun0 peer 1 remote-id 100 endpoint 10.1.1.2:6000 allowed-ips 10.9.1.0/24,fd09:0:0:1::/64 keepalive 0 keepalive-timeout 0
-	peer-new ptun0 peer 2 remote-id 2 endpoint [fd01:1::9]:7000 allowed-ips fd09:0:0:2::/64 keepalive 25 keepalive-timeout 0
-	peer-del ptun0 peer 2
-	endpoint-changed ptun0 peer 1 endpoint 10.1.1.3:6000
-	peer-dead ptun0 peer 1 endpoint 10.1.1.3:6000
-	key-swap ptun0 peer 1 slot primary key-id 2 cipher chacha20-poly1305 tx-packets 0 soft-limit 3 hard-limit $hard
-	rekey-needed ptun0 peer 1 slot primary key-id 2 cipher chacha20-poly1305 tx-packets 4 soft-limit 3 hard-limit $hard
-	peer-del ptun0 peer 1
-	settings-changed ptun0 generation 1
-	status-changed ptun0 status connecting
-	status-changed ptun0 status disconnecting
-	settings-changed ptun0 generation 2 cleared
-	status-changed ptun0 status disconnected
-	dev-del ptun0
-	EOF
-	diff -u - <(after_marker "$MON.json" | sed "s/\"ifindex\":$idx\([,}]\)/\"ifindex\":IDX\1/") <<-EOF || fail "JSON events"
-	{"event":"peer-new","ifname":"ptun0","ifindex":IDX,"peer":1,"remote_id":100,"endpoint":"10.1.1.2:6000","allowed_ips":["10.9.1.0/24","fd09:0:0:1::/64"],"keepalive":0,"keepalive_timeout":0}
-	{"event":"peer-new","ifname":"ptun0","ifindex":IDX,"peer":2,"remote_id":2,"endpoint":"[fd01:1::9]:7000","allowed_ips":["fd09:0:0:2::/64"],"keepalive":25,"keepalive_timeout":0}
-	{"event":"peer-del","ifname":"ptun0","ifindex":IDX,"peer":2}
-	{"event":"endpoint-changed","ifname":"ptun0","ifindex":IDX,"peer":1,"endpoint":"10.1.1.3:6000"}
-	{"event":"peer-dead","ifname":"ptun0","ifindex":IDX,"peer":1,"endpoint":"10.1.1.3:6000"}
-	{"event":"key-swap","ifname":"ptun0","ifindex":IDX,"peer":1,"slot":"primary","key_id":2,"cipher":"chacha20-poly1305","tx_packets":0,"soft_limit":3,"hard_limit":$hard}
-	{"event":"rekey-needed","ifname":"ptun0","ifindex":IDX,"peer":1,"slot":"primary","key_id":2,"cipher":"chacha20-poly1305","tx_packets":4,"soft_limit":3,"hard_limit":$hard}
-	{"event":"peer-del","ifname":"ptun0","ifindex":IDX,"peer":1}
-	{"event":"settings-changed","ifname":"ptun0","ifindex":IDX,"generation":1}
-	{"event":"status-changed","ifname":"ptun0","ifindex":IDX,"status":"connecting"}
-	{"event":"status-changed","ifname":"ptun0","ifindex":IDX,"status":"disconnecting"}
-	{"event":"settings-changed","ifname":"ptun0","ifindex":IDX,"generation":2,"cleared":true}
-	{"event":"status-changed","ifname":"ptun0","ifindex":IDX,"status":"disconnected"}
-	{"event":"dev-del","ifname":"ptun0","ifindex":IDX}
-	EOF
+	# The expected lines are files of their own (selftests/expected/).
+	diff -u "$top/selftests/expected/monitor.txt" <(after_marker "$MON.txt") ||
+		fail "text events"
+	diff -u "$top/selftests/expected/monitor.json" \
+		<(after_marker "$MON.json" |
+		  sed "s/\"ifindex\":$idx\([,}]\)/\"ifindex\":IDX\1/") ||
+		fail "JSON events"
 }
 
 # A monitor only sees the events of its own namespace: one in b, known to

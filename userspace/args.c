@@ -192,7 +192,7 @@ static void bad_choice(const struct ptun_opt *opt, const char *word)
 static int parse_value(const struct ptun_opt *opt, const char *word,
 		       struct ptun_optval *val)
 {
-	char what[32];
+	char what[32], range[48];
 	size_t i;
 
 	switch (opt->kind) {
@@ -200,7 +200,10 @@ static int parse_value(const struct ptun_opt *opt, const char *word,
 		if (!ptun_parse_uint(word, opt->hex, opt->max, &val->num) ||
 		    val->num < opt->min) {
 			snprintf(what, sizeof(what), "invalid %s ", opt->name);
-			ptun_bad_word(what, word, NULL);
+			snprintf(range, sizeof(range), " (%llu-%llu)",
+				 (unsigned long long)opt->min,
+				 (unsigned long long)opt->max);
+			ptun_bad_word(what, word, range);
 			return 1;
 		}
 		break;

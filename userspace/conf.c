@@ -32,6 +32,7 @@
 #include "show.h"
 
 #define CONF_DIR	"/etc/ptun"
+#define STDIN_NAME	"(standard input)"
 #define CONF_SUFFIX	".conf"
 /* A line longer than this is refused (a key file is never inline). */
 #define CONF_LINE_MAX	4096
@@ -771,15 +772,37 @@ static int args_run(const struct ptun_cmd *cmd, struct cmd_args *a)
 	return ret;
 }
 
-/* Read and check FILE|NAME. Return: 0, or 1 after reporting. */
-static int conf_load(const char *what, const char *arg, struct conf *conf,
-		     char *dev)
+/*
+ * Read and check FILE|NAME, or standard input when @arg is "-" (the device
+ * is then @name). Return: 0, or 1 after reporting.
+ */
+static int conf_load(const char *what, const char *arg, const char *name,
+		     struct conf *conf, char *dev)
 {
 	char *path, *slash;
 	FILE *f;
 	int ret;
 
 	memset(conf, 0, sizeof(*conf));
+	if (!strcmp(arg, "-")) {
+		if (!ptun_valid_ifname(name)) {
+			ptun_bad_word("invalid device name ", name, NULL);
+			return 1;
+		}
+		strcpy(dev, name);
+		/* Relative KeyFile paths are taken from the working directory. */
+		conf->path = strdup(STDIN_NAME);
+		if (!conf->path) {
+			fprintf(stderr, "ptun: out of memory\n");
+			return 1;
+		}
+		ret = parse_file(conf, stdin) ? 1 : 0;
+		if (ret) {
+			conf_free(conf);
+			free((char *)conf->path);
+		}
+		return ret;
+	}
 	if (resolve(what, arg, &path, dev))
 		return 1;
 	conf->path = path;
@@ -910,14 +933,22 @@ static int up_run(int argc, char *argv[])
 	struct conf conf;
 	int ret;
 
-	if (argc != 2) {
-		if (argc < 2)
-			fprintf(stderr, "ptun: up: missing FILE or NAME\n");
-		else
-			ptun_bad_word("unexpected argument ", argv[2], NULL);
+	if (argc < 2) {
+		fprintf(stderr, "ptun: up: missing FILE, NAME or -\n");
 		return PTUN_EUSAGE;
 	}
-	if (conf_load("up", argv[1], &conf, dev))
+	if (!strcmp(argv[1], "-") && argc != 3) {
+		if (argc < 3)
+			fprintf(stderr, "ptun: up: - (standard input) needs the device's name: ptun up - DEV\n");
+		else
+			ptun_bad_word("unexpected argument ", argv[3], NULL);
+		return PTUN_EUSAGE;
+	}
+	if (strcmp(argv[1], "-") && argc != 2) {
+		ptun_bad_word("unexpected argument ", argv[2], NULL);
+		return PTUN_EUSAGE;
+	}
+	if (conf_load("up", argv[1], argv[2], &conf, dev))
 		return 1;
 	ret = 1;
 	if (if_nametoindex(dev)) {
@@ -1146,12 +1177,15 @@ static int showconf_run(int argc, char *argv[])
 const struct ptun_cmd ptun_up_cmd = {
 	.name		= "up",
 	.run		= up_run,
-	.synopsis	= "ptun up FILE|NAME\n",
+	.synopsis	= "ptun up FILE|NAME\n"
+			  "ptun up - DEV\n",
 	.summary	= "create a tunnel from a configuration file",
 	.details	=
 "  FILE  a configuration file (ptun.conf(5)); the device is named after\n"
 "        its base name without \".conf\" (wg0.conf: wg0)\n"
 "  NAME  stands for /etc/ptun/NAME.conf\n"
+"  -     the file comes on standard input and the device is DEV\n"
+"        (ptun showconf wg0 | ssh host ptun up - wg0)\n"
 "The whole file is checked before anything changes; if a step fails, the\n"
 "device is deleted again: all or nothing.\n",
 };
