@@ -370,7 +370,12 @@ static unsigned int ptun_policy_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (ptun_policy_endpoint(ptun, state->pf, daddr))
 		return NF_ACCEPT;
-	if (v == PTUN_POLICY_EXCLUDED) {
+	/*
+	 * A packet that came out of this tunnel and is forwarded to an
+	 * included destination by another interface: taking it back in
+	 * would loop it until its TTL ends, so it is held instead.
+	 */
+	if (v == PTUN_POLICY_EXCLUDED || skb->skb_iif == ptun->dev->ifindex) {
 		this_cpu_inc(ptun->drops->policy_dropped);
 		return NF_DROP;
 	}

@@ -395,6 +395,51 @@ outer_mark() {
 	done
 }
 
+# dropped_from NS N: ptun0's policy_dropped in NS is at least N.
+dropped_from() {
+	[ "$(taken "$1" policy_dropped)" -ge "$2" ]
+}
+
+# A packet that came out of the tunnel and that the server forwards to an
+# included destination by another interface is held there (policy_dropped):
+# taking it back into the tunnel would loop it, letting it out would leak
+# it. Without enforce-routes the server forwards it (it asks the underlay
+# for the destination's neighbour).
+forwarded_from_tunnel_held() {
+	local cap=$DTMP/fwd.pcap d0 d1 t0 t1
+	enf_setup
+	nsrun srv sysctl -qw net.ipv4.ip_forward=1
+	nsrun c1 "$PTUN" peer set ptun0 100 \
+		allowed-ips 10.9.0.0/24,10.1.1.77/32,fd09::/64
+	nsrun c1 ip route add 10.1.1.77/32 dev ptun0
+	cap_start srv s1 "$cap"
+	ping_n c1 10.1.1.77 -I 10.9.1.1
+	wait_for 20 cap_has "$cap" 1 "arp host 10.1.1.77"
+	capture_stop
+	echo "# forwarded without enforce: $(count "$cap" "arp host 10.1.1.77") ARP requests for 10.1.1.77"
+
+	kset srv include 10.1.1.77/32 enforce
+	d0=$(taken srv policy_dropped)
+	t0=$(taken srv)
+	# the neighbour entry of the first try must not answer for this one
+	nsrun srv ip neigh flush dev s1
+	cap_start srv s1 "$cap"
+	ping_n c1 10.1.1.77 -I 10.9.1.1
+	wait_for 20 dropped_from srv $((d0 + 3))
+	# a last packet that leaves: once it is in, all before it are too
+	ping_ok c1 10.1.1.1
+	wait_for 20 cap_has "$cap" 1 "$ECHO4 and dst 10.1.1.1"
+	capture_stop
+	d1=$(taken srv policy_dropped)
+	t1=$(taken srv)
+	echo "# enforced: policy_dropped $d0 -> $d1, policy_taken $t0 -> $t1"
+	expect_eq "$(count "$cap" "arp host 10.1.1.77 or host 10.1.1.77")" 0 \
+		"packets for 10.1.1.77 on the underlay"
+	expect_eq "$t1" "$t0" "policy_taken (taken back into the tunnel)"
+	[ "$(peer_val srv 1 .rx_packets)" -ge 6 ] ||
+		fail "the server received $(peer_val srv 1 .rx_packets) through the tunnel"
+}
+
 ktap_test "included routes win over the main table with enforce-routes" included_beats_main_table
 ktap_test "a socket bound to the underlay enters the tunnel" bound_socket_enters_tunnel
 ktap_test "include-all while connecting: only DHCP and ND leave" kill_switch_while_connecting
@@ -405,4 +450,5 @@ ktap_test "clear, non-enforcing settings and link del lift enforcement" clear_li
 ktap_test "enforcement moves with the device to another namespace" enforcement_moves_with_device
 ktap_test "the settings' mtu stands while they do" settings_mtu
 ktap_test "outer datagrams carry the fwmark, else the table" outer_mark
+ktap_test "what came out of the tunnel is not forwarded back in or out" forwarded_from_tunnel_held
 ktap_done
