@@ -192,48 +192,6 @@ static const struct mon_event events[] = {
 	  print_cleared },
 };
 
-/* Types only: every attribute this tool reads is checked by these. */
-static const struct nla_policy dev_policy[PTUN_A_DEV_MAX + 1] = {
-	[PTUN_A_DEV_IFINDEX]		= { .type = NLA_U32 },
-	[PTUN_A_DEV_IFNAME]		= { .type = NLA_STRING,
-					    .maxlen = PTUN_IFNAME_MAX_LEN + 1 },
-	[PTUN_A_DEV_LISTEN_PORT]	= { .type = NLA_U16 },
-	[PTUN_A_DEV_FWMARK]		= { .type = NLA_U32 },
-	[PTUN_A_DEV_MTU]		= { .type = NLA_U32 },
-	[PTUN_A_DEV_STATUS]		= { .type = NLA_U32 },
-	[PTUN_A_DEV_PEER]		= { .type = NLA_NESTED },
-	[PTUN_A_DEV_KEYCONF]		= { .type = NLA_NESTED },
-	[PTUN_A_DEV_DROPS]		= { .type = NLA_NESTED },
-};
-
-static const struct nla_policy peer_policy[PTUN_A_PEER_MAX + 1] = {
-	[PTUN_A_PEER_ID]		= { .type = NLA_U32 },
-	[PTUN_A_PEER_REMOTE_ID]		= { .type = NLA_U32 },
-	[PTUN_A_PEER_ENDPOINT_IPV4]	= { .type = NLA_U32 },
-	[PTUN_A_PEER_ENDPOINT_IPV6]	= { .minlen = 16 },
-	[PTUN_A_PEER_ENDPOINT_PORT]	= { .type = NLA_U16 },
-	[PTUN_A_PEER_ALLOWED_IP]	= { .type = NLA_NESTED },
-	[PTUN_A_PEER_KEEPALIVE]		= { .type = NLA_U32 },
-	[PTUN_A_PEER_KEEPALIVE_TIMEOUT]	= { .type = NLA_U32 },
-	[PTUN_A_PEER_RX_BYTES]		= { .type = NLA_U64 },
-	[PTUN_A_PEER_RX_PACKETS]	= { .type = NLA_U64 },
-	[PTUN_A_PEER_TX_BYTES]		= { .type = NLA_U64 },
-	[PTUN_A_PEER_TX_PACKETS]	= { .type = NLA_U64 },
-	[PTUN_A_PEER_LAST_RX]		= { .type = NLA_U64 },
-	[PTUN_A_PEER_DEAD]		= { .type = NLA_FLAG },
-	[PTUN_A_PEER_KEY]		= { .type = NLA_NESTED },
-};
-
-static const struct nla_policy key_policy[PTUN_A_KEYCONF_MAX + 1] = {
-	[PTUN_A_KEYCONF_PEER_ID]	= { .type = NLA_U32 },
-	[PTUN_A_KEYCONF_SLOT]		= { .type = NLA_U32 },
-	[PTUN_A_KEYCONF_KEY_ID]		= { .type = NLA_U8 },
-	[PTUN_A_KEYCONF_CIPHER]		= { .type = NLA_U32 },
-	[PTUN_A_KEYCONF_SOFT_LIMIT]	= { .type = NLA_U64 },
-	[PTUN_A_KEYCONF_HARD_LIMIT]	= { .type = NLA_U64 },
-	[PTUN_A_KEYCONF_TX_PACKETS]	= { .type = NLA_U64 },
-};
-
 /* settings-changed carries the settings set's attributes, not the dev's. */
 static const struct nla_policy settings_policy[PTUN_A_SETTINGS_MAX + 1] = {
 	[PTUN_A_SETTINGS_IFINDEX]	= { .type = NLA_U32 },
@@ -243,11 +201,6 @@ static const struct nla_policy settings_policy[PTUN_A_SETTINGS_MAX + 1] = {
 	[PTUN_A_SETTINGS_CLEARED]	= { .type = NLA_FLAG },
 };
 
-static const struct nla_policy allowed_ip_policy[PTUN_A_ALLOWED_IP_MAX + 1] = {
-	[PTUN_A_ALLOWED_IP_FAMILY]	= { .type = NLA_U16 },
-	[PTUN_A_ALLOWED_IP_ADDR]	= { .minlen = 4 },
-	[PTUN_A_ALLOWED_IP_CIDR]	= { .type = NLA_U8 },
-};
 
 /*
  * What C allows a signal handler to write (checkpatch's volatile rule is
@@ -371,7 +324,7 @@ static bool format_prefix(char *buf, struct nlattr *nest)
 	struct ptun_prefix p = { 0 };
 
 	if (nla_parse_nested(tb, PTUN_A_ALLOWED_IP_MAX, nest,
-			     allowed_ip_policy) < 0 ||
+			     ptun_allowed_ip_policy) < 0 ||
 	    !tb[PTUN_A_ALLOWED_IP_FAMILY] || !tb[PTUN_A_ALLOWED_IP_ADDR] ||
 	    !tb[PTUN_A_ALLOWED_IP_CIDR])
 		return false;
@@ -443,11 +396,11 @@ static void print_field(const struct mon_out *out, const struct mon_msg *m,
 	switch (d->nest) {
 	case MON_PEER:
 		tb = m->peer;
-		policy = peer_policy;
+		policy = ptun_peer_policy;
 		break;
 	case MON_KEY:
 		tb = m->key;
-		policy = key_policy;
+		policy = ptun_key_policy;
 		break;
 	case MON_SETTINGS:
 		tb = m->settings;
@@ -455,7 +408,7 @@ static void print_field(const struct mon_out *out, const struct mon_msg *m,
 		break;
 	default:
 		tb = m->dev;
-		policy = dev_policy;
+		policy = ptun_dev_policy;
 		break;
 	}
 	if (d->kind == MON_ENDPOINT) {
@@ -554,19 +507,19 @@ static int event_cb(struct nl_msg *msg, void *arg)
 		m.dev[PTUN_A_DEV_IFINDEX] = m.settings[PTUN_A_SETTINGS_IFINDEX];
 		m.dev[PTUN_A_DEV_IFNAME] = m.settings[PTUN_A_SETTINGS_IFNAME];
 	} else if (genlmsg_parse(nlh, 0, m.dev, PTUN_A_DEV_MAX,
-				 dev_policy) < 0) {
+				 ptun_dev_policy) < 0) {
 		memset(m.dev, 0, sizeof(m.dev));
 	}
 	peer_nest = m.dev[PTUN_A_DEV_PEER];
 	if (peer_nest &&
 	    nla_parse_nested(m.peer, PTUN_A_PEER_MAX, peer_nest,
-			     peer_policy) < 0) {
+			     ptun_peer_policy) < 0) {
 		memset(m.peer, 0, sizeof(m.peer));
 		peer_nest = NULL;
 	}
 	if (m.dev[PTUN_A_DEV_KEYCONF] &&
 	    nla_parse_nested(m.key, PTUN_A_KEYCONF_MAX,
-			     m.dev[PTUN_A_DEV_KEYCONF], key_policy) < 0)
+			     m.dev[PTUN_A_DEV_KEYCONF], ptun_key_policy) < 0)
 		memset(m.key, 0, sizeof(m.key));
 
 	if (m.dev[PTUN_A_DEV_IFINDEX])

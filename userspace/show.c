@@ -47,26 +47,28 @@ const char *const show_status_names[] = {
 };
 
 /*
- * The attributes of the replies. Of a device, all but drops are required;
- * of a peer, only the id. Unknown attributes (a newer module) are ignored.
+ * The attributes of the replies and events, shared with monitor.c. Of a
+ * device, all but drops are required; of a peer, only the id. Unknown
+ * attributes (a newer module) are ignored.
  */
-static const struct nla_policy dev_policy[PTUN_A_DEV_MAX + 1] = {
-	[PTUN_A_DEV_IFINDEX]	 = { .type = NLA_U32 },
-	[PTUN_A_DEV_IFNAME]	 = { .type = NLA_STRING,
-				     .maxlen = PTUN_IFNAME_MAX_LEN + 1 },
-	[PTUN_A_DEV_LISTEN_PORT] = { .type = NLA_U16 },
-	[PTUN_A_DEV_FWMARK]	 = { .type = NLA_U32 },
-	[PTUN_A_DEV_MTU]	 = { .type = NLA_U32 },
-	[PTUN_A_DEV_PEER]	 = { .type = NLA_NESTED },
-	[PTUN_A_DEV_DROPS]	 = { .type = NLA_NESTED },
-	[PTUN_A_DEV_STATUS]	 = { .type = NLA_U32 },
+const struct nla_policy ptun_dev_policy[PTUN_A_DEV_MAX + 1] = {
+	[PTUN_A_DEV_IFINDEX]		= { .type = NLA_U32 },
+	[PTUN_A_DEV_IFNAME]		= { .type = NLA_STRING,
+					    .maxlen = PTUN_IFNAME_MAX_LEN + 1 },
+	[PTUN_A_DEV_LISTEN_PORT]	= { .type = NLA_U16 },
+	[PTUN_A_DEV_FWMARK]		= { .type = NLA_U32 },
+	[PTUN_A_DEV_MTU]		= { .type = NLA_U32 },
+	[PTUN_A_DEV_STATUS]		= { .type = NLA_U32 },
+	[PTUN_A_DEV_PEER]		= { .type = NLA_NESTED },
+	[PTUN_A_DEV_KEYCONF]		= { .type = NLA_NESTED },
+	[PTUN_A_DEV_DROPS]		= { .type = NLA_NESTED },
 };
 
 static const struct nla_policy drops_policy[PTUN_A_DROPS_MAX + 1] = {
 	[1 ... PTUN_A_DROPS_MAX] = { .type = NLA_U64 },
 };
 
-static const struct nla_policy peer_policy[PTUN_A_PEER_MAX + 1] = {
+const struct nla_policy ptun_peer_policy[PTUN_A_PEER_MAX + 1] = {
 	[PTUN_A_PEER_ID]		= { .type = NLA_U32 },
 	[PTUN_A_PEER_REMOTE_ID]		= { .type = NLA_U32 },
 	[PTUN_A_PEER_ENDPOINT_IPV4]	= { .type = NLA_U32 },
@@ -84,13 +86,13 @@ static const struct nla_policy peer_policy[PTUN_A_PEER_MAX + 1] = {
 	[PTUN_A_PEER_KEY]		= { .type = NLA_NESTED },
 };
 
-static const struct nla_policy allowed_ip_policy[PTUN_A_ALLOWED_IP_MAX + 1] = {
+const struct nla_policy ptun_allowed_ip_policy[PTUN_A_ALLOWED_IP_MAX + 1] = {
 	[PTUN_A_ALLOWED_IP_FAMILY]	= { .type = NLA_U16 },
 	[PTUN_A_ALLOWED_IP_ADDR]	= { .minlen = 4 },
 	[PTUN_A_ALLOWED_IP_CIDR]	= { .type = NLA_U8 },
 };
 
-static const struct nla_policy key_policy[PTUN_A_KEYCONF_MAX + 1] = {
+const struct nla_policy ptun_key_policy[PTUN_A_KEYCONF_MAX + 1] = {
 	[PTUN_A_KEYCONF_PEER_ID]	= { .type = NLA_U32 },
 	[PTUN_A_KEYCONF_SLOT]		= { .type = NLA_U32 },
 	[PTUN_A_KEYCONF_KEY_ID]		= { .type = NLA_U8 },
@@ -178,7 +180,7 @@ static int dev_parse(struct nl_msg *msg, struct show_dev *dev)
 	int attr;
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PTUN_A_DEV_MAX,
-			  dev_policy) < 0)
+			  ptun_dev_policy) < 0)
 		return -1;
 	for (attr = PTUN_A_DEV_IFINDEX; attr <= PTUN_A_DEV_MTU; attr++)
 		if (!tb[attr])
@@ -231,7 +233,7 @@ static int prefix_parse(struct nlattr *nest, struct ptun_prefix *prefix)
 	struct ptun_addr *addr = &prefix->addr;
 
 	if (nla_parse_nested(tb, PTUN_A_ALLOWED_IP_MAX, nest,
-			     allowed_ip_policy) < 0 ||
+			     ptun_allowed_ip_policy) < 0 ||
 	    !tb[PTUN_A_ALLOWED_IP_FAMILY] || !tb[PTUN_A_ALLOWED_IP_ADDR] ||
 	    !tb[PTUN_A_ALLOWED_IP_CIDR])
 		return -1;
@@ -251,10 +253,10 @@ static int key_parse(struct nlattr *nest, struct show_key *key)
 {
 	struct nlattr *tb[PTUN_A_KEYCONF_MAX + 1];
 
-	if (nla_parse_nested(tb, PTUN_A_KEYCONF_MAX, nest, key_policy) < 0)
+	if (nla_parse_nested(tb, PTUN_A_KEYCONF_MAX, nest, ptun_key_policy) < 0)
 		return -1;
 	memset(key, 0, sizeof(*key));
-	key->has = get_nums(tb, key_policy, PTUN_A_KEYCONF_MAX, key->num);
+	key->has = get_nums(tb, ptun_key_policy, PTUN_A_KEYCONF_MAX, key->num);
 	return 0;
 }
 
@@ -285,10 +287,10 @@ static int peer_parse(struct nlattr *nest, struct show_peer *peer)
 	int rem;
 
 	memset(peer, 0, sizeof(*peer));
-	if (nla_parse_nested(tb, PTUN_A_PEER_MAX, nest, peer_policy) < 0 ||
+	if (nla_parse_nested(tb, PTUN_A_PEER_MAX, nest, ptun_peer_policy) < 0 ||
 	    !tb[PTUN_A_PEER_ID])
 		return -EINVAL;
-	peer->has = get_nums(tb, peer_policy, PTUN_A_PEER_MAX, peer->num);
+	peer->has = get_nums(tb, ptun_peer_policy, PTUN_A_PEER_MAX, peer->num);
 	endpoint_parse(tb, peer);
 
 	/* The prefixes and keys are repeated attributes. */
@@ -328,7 +330,7 @@ static int peer_reply(struct nl_msg *msg, void *arg)
 	if (!genlmsg_valid_hdr(nlh, 0) ||
 	    genlmsg_hdr(nlh)->cmd != PTUN_CMD_PEER_GET)
 		return 0;
-	if (genlmsg_parse(nlh, 0, tb, PTUN_A_DEV_MAX, dev_policy) < 0 ||
+	if (genlmsg_parse(nlh, 0, tb, PTUN_A_DEV_MAX, ptun_dev_policy) < 0 ||
 	    !tb[PTUN_A_DEV_PEER])
 		goto err_malformed;
 	if (tb[PTUN_A_DEV_IFINDEX] &&

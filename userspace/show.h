@@ -8,6 +8,8 @@
 #ifndef _PTUN_SHOW_H
 #define _PTUN_SHOW_H
 
+#include <netlink/attr.h>
+
 #include "ptun.h"
 
 /* A peer has two key slots. */
@@ -151,6 +153,13 @@ extern const struct show_drop_name show_drop_names[PTUN_A_DROPS_MAX + 1];
 
 /* Names of enum ptun_status, NULL-terminated. */
 extern const char *const show_status_names[];
+
+/* The attribute policies of the replies and events (show.c). */
+extern const struct nla_policy ptun_dev_policy[PTUN_A_DEV_MAX + 1];
+extern const struct nla_policy ptun_peer_policy[PTUN_A_PEER_MAX + 1];
+extern const struct nla_policy ptun_key_policy[PTUN_A_KEYCONF_MAX + 1];
+extern const struct nla_policy
+	ptun_allowed_ip_policy[PTUN_A_ALLOWED_IP_MAX + 1];
 
 struct ptun_nl;
 int show_collect(struct ptun_nl *nl, const char *dev, struct show_list *list,
