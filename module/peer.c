@@ -18,6 +18,7 @@
 #include "peer.h"
 #include "send.h"
 #include "settings.h"
+#include "socket.h"
 
 /* Free a peer nobody can reach any more. Context: process. */
 static void ptun_peer_free(struct ptun_peer *peer)
@@ -62,6 +63,25 @@ static void ptun_peer_put_work(struct ptun_peer *peer)
 	}
 }
 
+/*
+ * A roam may change the path, and with it the automatic MTU.
+ * Context: rtnl held.
+ */
+static void ptun_peer_roam_mtu(struct ptun_peer *peer)
+{
+	struct ptun_endpoint ep;
+	unsigned int mtu;
+
+	read_lock_bh(&peer->endpoint_lock);
+	ep = peer->endpoint;
+	read_unlock_bh(&peer->endpoint_lock);
+	mtu = ptun_socket_path_mtu(peer->ptun, &ep);
+	if (mtu == peer->auto_mtu)
+		return;
+	peer->auto_mtu = mtu;
+	ptun_device_update_mtu(peer->ptun);
+}
+
 static void ptun_peer_event_work(struct work_struct *work)
 {
 	struct ptun_peer *peer = container_of(work, struct ptun_peer,
@@ -69,8 +89,10 @@ static void ptun_peer_event_work(struct work_struct *work)
 
 	rtnl_lock();
 	if (!peer->removed) {
-		if (test_and_clear_bit(PTUN_EV_ENDPOINT, &peer->events))
+		if (test_and_clear_bit(PTUN_EV_ENDPOINT, &peer->events)) {
+			ptun_peer_roam_mtu(peer);
 			ptun_nl_notify_peer(peer, PTUN_CMD_ENDPOINT_CHANGED_NTF);
+		}
 		if (test_and_clear_bit(PTUN_EV_DEAD, &peer->events))
 			ptun_nl_notify_peer(peer, PTUN_CMD_PEER_DEAD_NTF);
 		if (test_and_clear_bit(PTUN_EV_REKEY, &peer->events))

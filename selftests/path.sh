@@ -9,11 +9,17 @@ source "$(dirname "$0")/lib.sh"
 
 # A client changes its underlay address (IPv4, then IPv6), then its outer
 # family: the server's endpoint for it follows each time, with an event,
-# and the server reaches it at the new place.
+# and the server reaches it at the new place; its automatic MTU follows the
+# new path.
 endpoint_follows_client() {
 	tun_join srv c1 1 chacha20-poly1305 4
 	ping_ok c1 10.9.0.1
 	ev_start srv "$DTMP/ev" --cmd PTUN_CMD_ENDPOINT_CHANGED_NTF
+	# the new address's path is narrower: the server's automatic MTU
+	# follows the roam (1300 less 20 + 8 + 32 of outer headers)
+	local mtu0
+	mtu0=$(ip netns exec srv cat /sys/class/net/ptun0/mtu)
+	nsrun srv ip route add 10.1.1.3/32 dev s1 mtu 1300
 	nsrun c1 ip addr del 10.1.1.2/24 dev u0
 	nsrun c1 ip addr add 10.1.1.3/24 dev u0
 	# the first pings may still leave from the old address
@@ -22,6 +28,9 @@ endpoint_follows_client() {
 	expect_eq "$(peer_val srv 1 .endpoint)" "10.1.1.3:$CLI_PORT" "endpoint after the IPv4 move"
 	ping_ok srv 10.9.1.1
 	wait_for 10 ev_has "$DTMP/ev" '.peer.endpoint_ipv4 == "10.1.1.3"'
+	wait_for 10 test "$(ip netns exec srv cat /sys/class/net/ptun0/mtu)" = 1240
+	echo "# the server's MTU: $mtu0 before the move, 1240 after"
+	[ "$mtu0" -gt 1240 ] || fail "the server's MTU was already $mtu0"
 
 	nsrun srv "$PTUN" peer set ptun0 1 endpoint "[fd01:1::2]:$CLI_PORT"
 	nsrun c1 "$PTUN" peer set ptun0 100 endpoint "[fd01:1::1]:$SRV_PORT"
