@@ -151,6 +151,7 @@ bad_file_names_the_line() {
 	bad_line 3 's|^ListenPort = .*|Colour = blue|'
 	bad_line 5 's|^Address = 10.9.1.1/24|Address = 10.9.1.1/33|'
 	bad_line 7 's|^Include = 10.9.0.0/16|Include = 10.9.0.1/16|'
+	bad_line 8 's|^Include = fd09::/48, 10.200.0.0/16|Include = fd09::/48, 10.9.0.0/16|'
 	bad_line 15 's|^MatchDomain = corp.example|MatchDomain = -corp.example|'
 	bad_line 16 's|^Table = 1000|Table = 0|'
 	bad_line 18 's|^Priority = 2000|Priority = 2000\nTable = 5|'

@@ -144,6 +144,10 @@ bad_field_changes_nothing() {
 	bad "on|off" 'invalid enforce-routes "yes"' enforce-routes yes
 	bad "mtu twice" '"mtu" given twice' mtu 1400 mtu 1400
 	bad "address" 'invalid remote "192\.0\.2\.1/32"' remote 192.0.2.1/32
+	bad "a route twice" 'include "10\.0\.0\.0/8" is given twice' \
+		include 10.0.0.0/8 exclude 10.0.0.0/8 include 10.0.0.0/8
+	bad "a domain twice" 'search-domain "[aA]\.example" is given twice' \
+		search-domain a.example search-domain A.example
 
 	# What the tool never sends, straight to the kernel: each refused
 	# with an extack message naming the attribute.

@@ -498,8 +498,17 @@ static int add_value(const struct conf *conf, struct conf_vals *v, int line,
 	char **arr;
 	char *val;
 
+	size_t i;
+
 	if (check_value(conf, line, k, s, &val))
 		return -1;
+	/* A settings list names each element once (as settings set wants). */
+	for (i = 0; k->target == T_SETTINGS && k->list && i < v->nr[ki]; i++)
+		if (!strcasecmp(v->val[ki][i], val)) {
+			free(val);
+			return conf_error(conf, line, "%s: \"%s\" is given twice",
+					  k->name, s);
+		}
 	arr = reallocarray(v->val[ki], v->nr[ki] + 1, sizeof(*arr));
 	if (!arr) {
 		free(val);

@@ -110,12 +110,14 @@ static const struct ptun_opt settings_opts[NR_SETTINGS_OPTS] = {
  * @addr: its address (all but the domains)
  * @len: its prefix length, or -1 for none (remote, dns)
  * @domain: the domain as written (search-domain, match-domain)
+ * @text: the word as written, for messages
  */
 struct item {
 	enum list_word word;
 	struct ptun_addr addr;
 	int len;
 	const char *domain;
+	const char *text;
 };
 
 /**
@@ -197,6 +199,59 @@ static int parse_item(enum list_word w, const char *word, struct item *item)
 	return 0;
 }
 
+/* Order of items: by list, then value; equal values are duplicates. */
+static int item_cmp(const void *pa, const void *pb)
+{
+	const struct item *a = *(const struct item *const *)pa;
+	const struct item *b = *(const struct item *const *)pb;
+
+	if (a->word != b->word)
+		return a->word < b->word ? -1 : 1;
+	if (a->domain || b->domain)
+		return strcasecmp(a->domain, b->domain);
+	if (a->addr.family != b->addr.family)
+		return a->addr.family < b->addr.family ? -1 : 1;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return memcmp(a->addr.bytes, b->addr.bytes, sizeof(a->addr.bytes));
+}
+
+/*
+ * A list names each element once: a route, an address or a domain given
+ * twice is refused, as ip(8) refuses to add one twice.
+ * Return: 0, or 1 after reporting.
+ */
+static int check_duplicates(const struct settings_conf *conf)
+{
+	const struct item **sorted;
+	size_t i;
+	int ret = 0;
+
+	if (conf->nr_items < 2)
+		return 0;
+	sorted = calloc(conf->nr_items, sizeof(*sorted));
+	if (!sorted) {
+		fprintf(stderr, "ptun: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < conf->nr_items; i++)
+		sorted[i] = &conf->items[i];
+	qsort(sorted, conf->nr_items, sizeof(*sorted), item_cmp);
+	for (i = 1; i < conf->nr_items; i++)
+		if (!item_cmp(&sorted[i - 1], &sorted[i])) {
+			char before[48];
+
+			snprintf(before, sizeof(before), "%s ",
+				 list_words[sorted[i]->word].name);
+			ptun_bad_word(before, sorted[i]->text,
+				      " is given twice");
+			ret = 1;
+			break;
+		}
+	free(sorted);
+	return ret;
+}
+
 /*
  * Parse the words after DEV into @conf. Return: 0, 1 or PTUN_EUSAGE after
  * reporting the bad word.
@@ -223,6 +278,7 @@ static int parse_settings(int argc, char *argv[], struct settings_conf *conf)
 			if (parse_item(w, argv[i + 1],
 				       &conf->items[conf->nr_items]))
 				return 1;
+			conf->items[conf->nr_items].text = argv[i + 1];
 			conf->nr_domains += w == W_SEARCH || w == W_MATCH;
 			conf->nr_items++;
 			continue;
@@ -241,7 +297,7 @@ static int parse_settings(int argc, char *argv[], struct settings_conf *conf)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return check_duplicates(conf);
 }
 
 static int put_item(struct nl_msg *msg, const struct item *item)
@@ -601,8 +657,9 @@ const struct ptun_cmd ptun_settings_cmd = {
 "  priority                priority of the policy rules, 1-32765\n"
 "                          (default 28788)\n"
 "\"settings set\" replaces all of the device's settings: what is not given\n"
-"is gone. The words that end in ... may be given many times. Once the\n"
-"kernel took them, the device's addresses, the routes of the table and one\n"
-"rule per family (not fwmark M lookup TABLE) are made to match, and DNS goes\n"
-"to systemd-resolved or resolvconf; \"settings clear\" takes them away.\n",
+"is gone. The words that end in ... may be given many times, each value\n"
+"once. Once the kernel took them, the device's addresses, the routes of the\n"
+"table and one rule per family (not fwmark M lookup TABLE) are made to\n"
+"match, and DNS goes to systemd-resolved or resolvconf; \"settings clear\"\n"
+"takes them away.\n",
 };
