@@ -29,7 +29,7 @@ endpoint_follows_client() {
 	expect_eq "$(peer_val srv 1 .endpoint)" "10.1.1.3:$CLI_PORT" "endpoint after the IPv4 move"
 	ping_ok srv 10.9.1.1
 	wait_for 10 ev_has "$DTMP/ev" '.peer.endpoint_ipv4 == "10.1.1.3"'
-	wait_for 10 test "$(ip netns exec srv cat /sys/class/net/ptun0/mtu)" = 1340
+	wait_for 10 mtu_is srv 1340
 	echo "# the server's MTU: $mtu0 before the move, 1340 after"
 	[ "$mtu0" -gt 1340 ] || fail "the server's MTU was already $mtu0"
 
@@ -53,6 +53,11 @@ endpoint_follows_client() {
 	sed 's/^/# event: /' "$DTMP/ev"
 	expect_eq "$(ev_count "$DTMP/ev" '.peer.id != 1 or .peer.endpoint_port != '$CLI_PORT)" 0 \
 		"events for another peer or port"
+}
+
+# mtu_is NS N: ptun0's MTU in NS is N.
+mtu_is() {
+	[ "$(ip netns exec "$1" cat /sys/class/net/ptun0/mtu)" = "$2" ]
 }
 
 # ev_twice FILE JQ-CONDITION: two recorded events satisfy it.
