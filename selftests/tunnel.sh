@@ -4,7 +4,8 @@
 # The data plane in brief, fast enough for every kernel in make check: a
 # tunnel between two namespaces carries IPv4 and IPv6 over IPv4 and IPv6
 # with both ciphers, the underlay shows only UDP and no plaintext, a key
-# swap keeps it up, and a replayed datagram is dropped. data.sh, path.sh,
+# swap keeps it up, a replayed datagram is dropped, and ptun show --json
+# matches what was set up. data.sh, path.sh,
 # attack.sh and keys.sh (make check-data) go into every feature at length.
 source "$(dirname "$0")/lib.sh"
 
@@ -124,8 +125,64 @@ swap_and_replay() {
 	expect_eq "$(rx_packets b pb)" "$before" "device rx packets after the replay"
 }
 
+# ptun show --json is one JSON document (python3 -m json.tool reads it)
+# that matches the state: the device as ip sees it, the peer, its key
+# without material, the settings, the status and the counters.
+json_matches_state() {
+	pair
+	peers 4 chacha20-poly1305
+	nsrun a ping -c 3 -i 0.2 -W 2 10.99.0.2 >/dev/null || fail "ping" || return 1
+	nsrun a "$PTUN" settings set pa include 10.98.0.0/16 dns 10.98.0.53 \
+		search-domain corp.example
+	local j
+	j=$(ip netns exec a "$PTUN" show --json)
+	echo "# $j"
+	echo "$j" | python3 -m json.tool > /dev/null || fail "python3 -m json.tool refuses it"
+	# no byte of the key's material, in base64 or in hex
+	if echo "$j" | grep -qF "$(head -c 20 "$KEY")"; then
+		fail "the key file's text is in the JSON"
+	fi
+	if echo "$j" | grep -qiF "$(base64 -d "$KEY" | head -c 8 | od -An -tx1 | tr -d ' \n')"; then
+		fail "the key's bytes are in the JSON"
+	fi
+	local ifindex mtu
+	ifindex=$(ip netns exec a cat /sys/class/net/pa/ifindex)
+	mtu=$(ip netns exec a cat /sys/class/net/pa/mtu)
+	echo "$j" | python3 -c '
+import json, sys
+ifindex, mtu = (int(v) for v in sys.argv[1:3])
+d = json.load(sys.stdin)["devices"]
+assert [x["ifname"] for x in d] == ["pa"], d
+d = d[0]
+assert (d["ifindex"], d["listen_port"], d["mtu"]) == (ifindex, 7001, mtu), d
+assert d["status"] == "connected", d["status"]
+assert isinstance(d["drops"], dict) and d["drops"] and \
+    all(isinstance(v, int) for v in d["drops"].values()), d["drops"]
+p = d["peers"]
+assert len(p) == 1, p
+p = p[0]
+assert (p["id"], p["endpoint"]) == (1, "192.168.9.2:7002"), p
+assert sorted(p["allowed_ips"]) == ["10.99.0.2/32", "fd99::2/128"], p
+assert p["tx_packets"] >= 3 and p["rx_packets"] >= 3, p
+k = p["keys"]
+assert len(k) == 1 and (k[0]["slot"], k[0]["key_id"], k[0]["cipher"]) == \
+    ("primary", 1, "chacha20-poly1305"), k
+assert not set(k[0]) & {"key", "key_material", "material", "secret"}, k
+s = d["settings"]
+assert s["include_routes"] == ["10.98.0.0/16"], s
+assert (s["dns_servers"], s["search_domains"]) == \
+    (["10.98.0.53"], ["corp.example"]), s
+assert s["enforce_routes"] is False and s["mtu"] is None, s
+' "$ifindex" "$mtu" || fail "the JSON does not match the state"
+	nsrun a "$PTUN" settings clear pa
+	expect_eq "$(ip netns exec a "$PTUN" show --json | python3 -c \
+		'import json, sys; d = json.load(sys.stdin)["devices"][0]; print(d["settings"], d["status"])')" \
+		"None disconnected" "settings and status after clear"
+}
+
 ktap_test "IPv4 and IPv6 in IPv4 and IPv6, chacha20-poly1305" four_ways_chacha
 ktap_test "IPv4 and IPv6 in IPv4 and IPv6, aes-256-gcm" four_ways_gcm
 ktap_test "the underlay carries only the tunnel's UDP and no plaintext" underlay_only_udp
 ktap_test "a key swap keeps traffic flowing; replayed datagrams are dropped" swap_and_replay
+ktap_test "show --json is one document that matches the state" json_matches_state
 ktap_done
