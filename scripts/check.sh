@@ -48,8 +48,7 @@ step "make install into a DESTDIR installs and uninstall removes every file" \
 # The kernels boot side by side. The Debian kernels run every file of
 # run_tests.sh's list but for some each leaves to the other: 6.12 runs the
 # files that test the tool more than the module (routes.sh, conf.sh) and
-# policy.sh (the LAN/router/server topology, 40 minutes, in a VM of its
-# own beside the others); the older
+# policy.sh (the LAN/router/server topology, half an hour); the older
 # kernel runs ynl.sh and monitor.sh, and settings.sh, attack.sh and
 # keys.sh, whose module code the debug kernel (a 6.12) also runs. The
 # debug kernel (KASAN, lockdep, kmemleak: about three times
@@ -65,7 +64,7 @@ debug_tests="link.sh perm.sh data.sh"
 debug_tests+=" | netns.sh genl.sh attack.sh keys.sh unload.sh"
 # The whole must end well within CI's 90 minutes.
 PTUN_SUITE_NESTED=1 PTUN_DEBUG_TESTS=$debug_tests \
-	PTUN_NEWEST_ONLY="routes.sh conf.sh policy.sh" PTUN_NEWEST_APART=policy.sh \
+	PTUN_NEWEST_ONLY="routes.sh conf.sh policy.sh" \
 	PTUN_OLDER_ONLY="ynl.sh monitor.sh settings.sh attack.sh keys.sh" \
 	selftests/vm/run-suite.sh debian debug
 vm_rc=$?

@@ -8,9 +8,7 @@
 # those for the debug kernel (default: the same); PTUN_NEWEST_ONLY names
 # files that only the newest Debian kernel runs, PTUN_OLDER_ONLY files that
 # only the others run (tests of the tool more than of the module, shared
-# out when time is short), PTUN_NEWEST_APART files that the newest Debian
-# kernel runs in a VM of their own, beside the rest of its list (a long
-# file that would make its VM the last by far). The kernels' VMs run
+# out when time is short). The kernels' VMs run
 # concurrently. A list split by "|" ("a.sh b.sh | c.sh") runs as that many
 # VMs of the same kernel side by side, one per part (shards), so that a
 # slow kernel keeps both host CPUs busy once the others are done. Prints one KTAP document (a subtest
@@ -59,18 +57,11 @@ for k in "${kernels[@]}"; do
 		done ;;
 	*) jobs+=("$rel $image $kdir 0") ;;
 	esac
-	# shard "apart": the newest Debian kernel's files of a VM of their own
-	[ -n "${PTUN_NEWEST_APART:-}" ] && [ "$rel" = "$newest" ] &&
-		jobs+=("$rel $image $kdir apart")
 done
 
 # job_name REL SHARD: the name of a job's output directory.
 job_name() {
-	case $2 in
-	apart) echo "$1-apart" ;;
-	0|1) echo "$1" ;;
-	*) echo "$1-s$2" ;;
-	esac
+	if [ "$2" -gt 1 ]; then echo "$1-s$2"; else echo "$1"; fi
 }
 
 # run_kernel N REL IMAGE KDIR SHARD: build, boot and judge one kernel (or
@@ -100,19 +91,12 @@ run_kernel() {
 	"$newest") skip=${PTUN_OLDER_ONLY:-} ;;
 	*) skip=${PTUN_NEWEST_ONLY:-} ;;
 	esac
-	# the files apart run in their own VM, not in the kernel's others
-	[ "$rel" = "$newest" ] && skip+=" ${PTUN_NEWEST_APART:-}"
-	case $shard in
-	apart)
-		tests=$PTUN_NEWEST_APART skip=
-		echo "# in a VM of their own: $tests" ;;
-	0) ;;
-	*)
+	[ -z "$skip" ] || echo "# left to the other Debian kernel: $skip"
+	if [ "$shard" -gt 0 ]; then
 		IFS='|' read -r -a parts <<<"$tests"
 		tests=${parts[$((shard - 1))]}
-		echo "# part $shard of the list: $tests" ;;
-	esac
-	[ -z "${skip// /}" ] || echo "# left to another VM: $skip"
+		echo "# part $shard of the list: $tests"
+	fi
 	if [ "$ok" = 1 ]; then
 		"$here/vm.sh" "$image" "$rel" "$out" "$timeout" "$ko" \
 			env PTUN_KO="$ko" PTUN_TESTS="$tests" PTUN_SKIP="$skip" \
@@ -151,11 +135,7 @@ run_kernel() {
 		echo "  $line"
 		case $line in "ok "*) p=$((p + 1)) ;; *) f=$((f + 1)) ;; esac
 	done
-	case $shard in
-	apart) name="$rel, files apart" ;;
-	0) ;;
-	*) name="$rel part $shard" ;;
-	esac
+	[ "$shard" -gt 0 ] && name="$rel part $shard"
 	if [ "$ok" = 1 ]; then
 		echo "ok $n kernel $name"
 	else
