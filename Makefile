@@ -71,8 +71,8 @@ check-debug: tool
 check-data: tool
 	PTUN_TESTS=data selftests/vm/run-suite.sh debian
 
-# Only the route policy end to end on a LAN/router/server topology
-# (policy.sh), on both Debian kernels (make check runs it on 6.12).
+# The route policy end to end on a LAN/router/server topology (policy.sh),
+# Debian kernels: not part of make check (it takes most of an hour).
 check-policy: tool
 	PTUN_TESTS=policy.sh selftests/vm/run-suite.sh debian
 
