@@ -206,12 +206,80 @@ static const struct nla_policy settings_policy[PTUN_A_SETTINGS_MAX + 1] = {
  * What C allows a signal handler to write (checkpatch's volatile rule is
  * about the kernel).
  */
-static volatile sig_atomic_t stop;
+volatile sig_atomic_t ptun_events_stop;
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop = 1;
+	ptun_events_stop = 1;
+}
+
+/**
+ * ptun_events_signals() - let SIGINT and SIGTERM end an event loop
+ * @waitmask: set to the mask to give ppoll()
+ * @what: starts the error message ("monitor")
+ *
+ * SIGINT and SIGTERM stay blocked except inside ppoll(), so one that comes
+ * between two reads is not lost: ppoll() returns at once with EINTR, and
+ * ptun_events_stop is set.
+ *
+ * Return: 0, or -1 after reporting.
+ */
+int ptun_events_signals(sigset_t *waitmask, const char *what)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &block, waitmask) < 0 ||
+	    sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0) {
+		fprintf(stderr, "ptun: %s: cannot handle signals: %s\n",
+			what, strerror(errno));
+		return -1;
+	}
+	sigdelset(waitmask, SIGINT);
+	sigdelset(waitmask, SIGTERM);
+	return 0;
+}
+
+/**
+ * ptun_events_open() - a socket that receives the "events" group
+ * @nl: set to the socket, non-blocking; ptun_nl_close() it
+ * @what: starts the error messages ("monitor")
+ *
+ * Return: 0, or -1 after reporting.
+ */
+int ptun_events_open(struct ptun_nl *nl, const char *what)
+{
+	int grp, err;
+
+	if (ptun_nl_open(nl))
+		return -1;
+	grp = genl_ctrl_resolve_grp(nl->sk, PTUN_FAMILY_NAME,
+				    PTUN_MCGRP_EVENTS);
+	if (grp < 0) {
+		fprintf(stderr,
+			"ptun: %s: cannot find the \"%s\" multicast group: %s\n",
+			what, PTUN_MCGRP_EVENTS, nl_geterror(grp));
+		goto fail;
+	}
+	err = nl_socket_add_membership(nl->sk, grp);
+	if (!err)
+		err = nl_socket_set_nonblocking(nl->sk);
+	if (err < 0) {
+		fprintf(stderr, "ptun: %s: cannot join the \"%s\" group: %s\n",
+			what, PTUN_MCGRP_EVENTS, nl_geterror(err));
+		goto fail;
+	}
+	/* Bursts (a device with many peers going away) fit, mostly. */
+	(void)nl_socket_set_buffer_size(nl->sk, 1 << 20, 0);
+	return 0;
+fail:
+	ptun_nl_close(nl);
+	return -1;
 }
 
 /*
@@ -464,16 +532,14 @@ static const struct mon_event *find_event(uint8_t cmd)
 
 /**
  * struct mon_state - what the monitor keeps between events
+ * @ev: the event loop (first: event_cb() is given it)
  * @out: how to print
  * @left: events still to print before stopping, or 0 for no limit
- * @done: the count is reached
- * @failed: the output could not be written
  */
 struct mon_state {
+	struct ptun_events ev;
 	struct mon_out out;
 	uint64_t left;
-	bool done;
-	bool failed;
 };
 
 /*
@@ -495,7 +561,7 @@ static int event_cb(struct nl_msg *msg, void *arg)
 	uint32_t ifindex = 0;
 	const enum mon_field *f;
 
-	if (st->done || !genlmsg_valid_hdr(nlh, 0))
+	if (st->ev.done || !genlmsg_valid_hdr(nlh, 0))
 		return NL_SKIP;
 	ev = find_event(ghdr->cmd);
 	memset(&m, 0, sizeof(m));
@@ -570,12 +636,12 @@ static int event_cb(struct nl_msg *msg, void *arg)
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		fprintf(stderr, "ptun: monitor: cannot write the output: %s\n",
 			strerror(errno));
-		st->failed = true;
-		st->done = true;
+		st->ev.failed = true;
+		st->ev.done = true;
 		return NL_STOP;
 	}
 	if (st->left && !--st->left) {
-		st->done = true;
+		st->ev.done = true;
 		return NL_STOP;
 	}
 	return NL_OK;
@@ -588,13 +654,21 @@ static int no_seq_check(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-/*
- * Read events until a signal, the count or an error. SIGINT and SIGTERM
- * stay blocked except inside ppoll(), so one that comes between two reads
- * is not lost: ppoll() returns at once with EINTR.
+/**
+ * ptun_events_loop() - read events until a signal, the end or an error
+ * @nl: from ptun_events_open()
+ * @ev: what to do with them; @ev->event is given @ev as its argument
+ * @waitmask: from ptun_events_signals()
+ *
+ * Each notification goes to @ev->event, which sets @ev->done to end the
+ * loop (and @ev->failed if it failed). @ev->lost, if set, is called when
+ * the socket overflowed and events were dropped; @ev->idle, if set, when
+ * nothing is left to read.
+ *
+ * Return: 0, or 1 if something failed (after reporting).
  */
-static int monitor_loop(struct ptun_nl *nl, struct mon_state *st,
-			const sigset_t *waitmask)
+int ptun_events_loop(struct ptun_nl *nl, struct ptun_events *ev,
+		     const sigset_t *waitmask)
 {
 	struct pollfd pfd = { .fd = nl_socket_get_fd(nl->sk),
 			      .events = POLLIN };
@@ -606,44 +680,56 @@ static int monitor_loop(struct ptun_nl *nl, struct mon_state *st,
 		fprintf(stderr, "ptun: out of memory\n");
 		return 1;
 	}
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, event_cb, st);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, ev->event, ev);
 	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, no_seq_check, NULL);
 
-	while (!stop && !st->done) {
+	while (!ptun_events_stop && !ev->done) {
 		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "ptun: monitor: poll: %s\n",
+			fprintf(stderr, "ptun: %s: poll: %s\n", ev->what,
 				strerror(errno));
 			ret = 1;
 			break;
 		}
 		err = nl_recvmsgs(nl->sk, cb);
-		if (err == -NLE_AGAIN || err >= 0)
-			continue;
-		/* ENOBUFS: the socket overflowed, events were dropped. */
-		if (err == -NLE_NOMEM) {
-			fprintf(stderr,
-				"ptun: monitor: events lost (socket buffer overflow)\n");
+		if (err == -NLE_AGAIN || err >= 0) {
+			if (ev->idle && !ev->done &&
+			    poll(&pfd, 1, 0) == 0)
+				ev->idle(ev);
 			continue;
 		}
-		fprintf(stderr, "ptun: monitor: cannot read events: %s\n",
-			nl_geterror(err));
+		/* ENOBUFS: the socket overflowed, events were dropped. */
+		if (err == -NLE_NOMEM) {
+			if (ev->lost)
+				ev->lost(ev);
+			continue;
+		}
+		fprintf(stderr, "ptun: %s: cannot read events: %s\n",
+			ev->what, nl_geterror(err));
 		ret = 1;
 		break;
 	}
 	nl_cb_put(cb);
-	return st->failed ? 1 : ret;
+	return ev->failed ? 1 : ret;
+}
+
+static void monitor_lost(struct ptun_events *ev)
+{
+	(void)ev;
+	fprintf(stderr, "ptun: monitor: events lost (socket buffer overflow)\n");
 }
 
 static int monitor_run(int argc, char *argv[])
 {
-	struct mon_state st = { .out = { .json = false } };
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block, waitmask;
+	struct mon_state st = {
+		.ev = { .event = event_cb, .lost = monitor_lost,
+			.what = "monitor" },
+	};
 	bool count_set = false;
+	sigset_t waitmask;
 	struct ptun_nl nl;
-	int i, grp, err, ret;
+	int i, ret;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
@@ -675,42 +761,10 @@ static int monitor_run(int argc, char *argv[])
 		}
 	}
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &block, &waitmask) < 0 ||
-	    sigaction(SIGINT, &sa, NULL) < 0 ||
-	    sigaction(SIGTERM, &sa, NULL) < 0) {
-		fprintf(stderr, "ptun: monitor: cannot handle signals: %s\n",
-			strerror(errno));
+	if (ptun_events_signals(&waitmask, "monitor") ||
+	    ptun_events_open(&nl, "monitor"))
 		return 1;
-	}
-	sigdelset(&waitmask, SIGINT);
-	sigdelset(&waitmask, SIGTERM);
-
-	if (ptun_nl_open(&nl))
-		return 1;
-	grp = genl_ctrl_resolve_grp(nl.sk, PTUN_FAMILY_NAME, PTUN_MCGRP_EVENTS);
-	if (grp < 0) {
-		fprintf(stderr,
-			"ptun: monitor: cannot find the \"%s\" multicast group: %s\n",
-			PTUN_MCGRP_EVENTS, nl_geterror(grp));
-		ret = 1;
-		goto out;
-	}
-	err = nl_socket_add_membership(nl.sk, grp);
-	if (!err)
-		err = nl_socket_set_nonblocking(nl.sk);
-	if (err < 0) {
-		fprintf(stderr, "ptun: monitor: cannot join the \"%s\" group: %s\n",
-			PTUN_MCGRP_EVENTS, nl_geterror(err));
-		ret = 1;
-		goto out;
-	}
-	/* Bursts (a device with many peers going away) fit, mostly. */
-	(void)nl_socket_set_buffer_size(nl.sk, 1 << 20, 0);
-	ret = monitor_loop(&nl, &st, &waitmask);
-out:
+	ret = ptun_events_loop(&nl, &st.ev, &waitmask);
 	ptun_nl_close(&nl);
 	return ret;
 }

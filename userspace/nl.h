@@ -7,6 +7,7 @@
 #ifndef _PTUN_NL_H
 #define _PTUN_NL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -101,5 +102,31 @@ struct ptun_opt;
 struct ptun_optval;
 int ptun_nl_put_opts(struct nl_msg *msg, const struct ptun_opt *opts,
 		     const struct ptun_optval *vals, size_t nr);
+
+/* The "events" multicast group (monitor.c). */
+
+/**
+ * struct ptun_events - an event loop's callbacks and state
+ * @event: called with each notification and this structure
+ * @idle: called when nothing is left to read (optional)
+ * @lost: called when events were lost to an overflow (optional)
+ * @what: starts the error messages ("monitor")
+ * @done: set by a callback to end the loop
+ * @failed: set by a callback (with @done) when it failed
+ */
+struct ptun_events {
+	int (*event)(struct nl_msg *msg, void *arg);
+	void (*idle)(struct ptun_events *ev);
+	void (*lost)(struct ptun_events *ev);
+	const char *what;
+	bool done;
+	bool failed;
+};
+
+extern volatile sig_atomic_t ptun_events_stop;
+int ptun_events_signals(sigset_t *waitmask, const char *what);
+int ptun_events_open(struct ptun_nl *nl, const char *what);
+int ptun_events_loop(struct ptun_nl *nl, struct ptun_events *ev,
+		     const sigset_t *waitmask);
 
 #endif /* _PTUN_NL_H */

@@ -12,6 +12,7 @@
 
 #include "nl.h"
 #include "ptun.h"
+#include "route.h"
 
 /* Room for one PTUN_A_PEER_ALLOWED_IP nest with an IPv6 address. */
 #define ALLOWED_IP_SIZE	(NLA_HDRLEN + NLA_HDRLEN + NLA_ALIGN(2) + \
@@ -273,6 +274,10 @@ static int peer_request(uint8_t cmd, size_t nr_opts, int argc, char *argv[])
 		req.cmd = PTUN_CMD_PEER_SET;
 		conf.first_ip += conf.chunk;
 	} while (!ret && conf.first_ip < conf.nr_ips);
+	/* A new, moved or removed endpoint: the settings' throws follow. */
+	if (!ret && (cmd == PTUN_CMD_PEER_DEL || conf.vals[OPT_ENDPOINT].set) &&
+	    ptun_settings_follow(dev, what))
+		ret = 1;
 out:
 	peer_conf_free(&conf);
 	return ret;

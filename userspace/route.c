@@ -27,6 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
@@ -901,6 +904,20 @@ static const struct froute *find_want(const struct fstate *want,
 		       sizeof(*want->routes), route_key_cmp);
 }
 
+/* The longest entry of the wanted table that covers @dst/@len, or NULL. */
+static const struct froute *longest(const struct fstate *want, uint32_t table,
+				    uint8_t family, const uint8_t *dst, int len)
+{
+	const struct froute *r;
+
+	for (; len >= 0; len--) {
+		r = find_want(want, table, family, dst, len);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
 /*
  * Would the route @m of table main lose against an included route that is
  * less specific? That is, does the longest entry of the wanted table that
@@ -909,15 +926,20 @@ static const struct froute *find_want(const struct fstate *want,
 static bool shadowed(const struct fstate *want, uint32_t table,
 		     const struct froute *m)
 {
-	const struct froute *r;
-	int len;
+	const struct froute *r = longest(want, table, m->family, m->dst,
+					 m->len);
 
-	for (len = m->len; len >= 0; len--) {
-		r = find_want(want, table, m->family, m->dst, len);
-		if (r)
-			return len < m->len && r->type == RTN_UNICAST;
-	}
-	return false;
+	return r && r->len < m->len && r->type == RTN_UNICAST;
+}
+
+/* Would the wanted table send address @a into the device? */
+static bool covered(const struct fstate *want, uint32_t table,
+		    const struct ptun_addr *a)
+{
+	const struct froute *r = longest(want, table, a->family, a->bytes,
+					 alen(a->family) * 8);
+
+	return r && r->type == RTN_UNICAST;
 }
 
 /* A directly connected network of table main, not the device's. */
@@ -996,6 +1018,24 @@ static int want_settings(const struct ctx *c, const struct fstate *cur,
 			     s->remote[i].bytes,
 			     alen(s->remote[i].family) * 8, RTN_THROW))
 			return -1;
+	sort_want(want);
+
+	/* The peers' endpoints that an included route would take in. */
+	n = want->nr_routes;
+	for (i = 0; i < c->dev->nr_peers; i++) {
+		const struct ptun_addr *a = &c->dev->peers[i].endpoint.addr;
+		size_t keep = want->nr_routes;
+		bool in;
+
+		if (!c->dev->peers[i].has_endpoint)
+			continue;
+		want->nr_routes = n;
+		in = covered(want, t, a);
+		want->nr_routes = keep;
+		if (in && add_want(want, t, dev, a->family, a->bytes,
+				   alen(a->family) * 8, RTN_THROW))
+			return -1;
+	}
 	sort_want(want);
 
 	/* The throws that come from table main, as it is now. */
@@ -1436,4 +1476,49 @@ out:
 	fstate_free(&want);
 	ctx_close(&c);
 	return ret;
+}
+
+/* ---- one writer at a time ---------------------------------------------- */
+
+#define PTUN_FIB_LOCK "/run/ptun.lock"
+
+static int lock_fd = -1;
+static unsigned int lock_depth;
+
+/**
+ * ptun_fib_lock() - take the lock of the FIB writers
+ *
+ * "settings set", "settings clear", "link del" and "settings follow" each
+ * read the device and then program the FIB from what they read; two at
+ * once could leave the FIB made for settings or endpoints that are gone.
+ * They hold this lock (an flock on PTUN_FIB_LOCK, shared by all
+ * namespaces) from the read to the last change. Taken again by the same
+ * process it nests. Without /run (or the right to create the file) the
+ * caller goes on unlocked: the kernel refuses it anyway if it may not
+ * change the FIB.
+ */
+void ptun_fib_lock(void)
+{
+	if (lock_depth++)
+		return;
+	lock_fd = open(PTUN_FIB_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock_fd < 0)
+		return;
+	while (flock(lock_fd, LOCK_EX) < 0) {
+		if (errno == EINTR)
+			continue;
+		close(lock_fd);
+		lock_fd = -1;
+		return;
+	}
+}
+
+/* ptun_fib_unlock() - let go of what ptun_fib_lock() took */
+void ptun_fib_unlock(void)
+{
+	if (!lock_depth || --lock_depth)
+		return;
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
 }

@@ -8,9 +8,11 @@
 #ifndef _PTUN_ROUTE_H
 #define _PTUN_ROUTE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct show_settings;
+struct show_peer;
 
 /**
  * struct ptun_fib_dev - the device whose settings are programmed
@@ -18,12 +20,17 @@ struct show_settings;
  * @ifindex: its index
  * @fwmark: its fwmark, 0 if none
  * @what: starts the error messages ("settings set ptun0")
+ * @peers: the device's peers: their current endpoints are kept out of the
+ *	tunnel like the remote addresses (when an included route covers them)
+ * @nr_peers: their number
  */
 struct ptun_fib_dev {
 	const char *name;
 	int ifindex;
 	uint32_t fwmark;
 	const char *what;
+	const struct show_peer *peers;
+	size_t nr_peers;
 };
 
 /* The outer mark: the device's fwmark if it has one, else the table. */
@@ -43,9 +50,13 @@ int ptun_fib_apply(const struct ptun_fib_dev *dev, enum ptun_fib_mode mode,
 		   const struct show_settings *new,
 		   const struct show_settings *old);
 
+void ptun_fib_lock(void);
+void ptun_fib_unlock(void);
+
 struct show_dev;
 int ptun_settings_unapply(const struct show_dev *d, const char *what);
 int ptun_settings_remark(const char *dev, const char *what);
+int ptun_settings_follow(const char *dev, const char *what);
 
 void ptun_dns_apply(const char *dev, const struct show_settings *new,
 		    const struct show_settings *old);

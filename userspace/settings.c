@@ -15,6 +15,7 @@
  * DNS part away first, while the settings can still be read.
  */
 
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,6 +434,8 @@ static void fib_dev(struct ptun_fib_dev *fd, const struct show_dev *d,
 	fd->ifindex = d->ifindex;
 	fd->fwmark = d->fwmark;
 	fd->what = what;
+	fd->peers = d->peers;
+	fd->nr_peers = d->nr_peers;
 }
 
 /*
@@ -522,6 +525,7 @@ static int settings_set(int argc, char *argv[])
 	ret = 1;
 	if (ptun_nl_open(&nl))
 		goto out;
+	ptun_fib_lock();
 	/* What was there before, to go back to if the FIB cannot follow. */
 	d = get_dev(&nl, dev, &before, what);
 	if (!d)
@@ -532,8 +536,10 @@ static int settings_set(int argc, char *argv[])
 		goto out;
 	ret = settings_apply(&nl, dev, d, what);
 out:
-	if (nl.sk)
+	if (nl.sk) {
+		ptun_fib_unlock();
 		ptun_nl_close(&nl);
+	}
 	show_free(&before);
 	free(conf.items);
 	return ret;
@@ -557,10 +563,10 @@ int ptun_settings_unapply(const struct show_dev *d, const char *what)
 }
 
 /*
- * The device's mark changed (link set fwmark): if it has settings, its
- * rules follow. Return: 0, or -1 after reporting.
+ * Program the FIB of @dev's settings (if it has any) again, as the device
+ * and its peers are now. Return: 0, or -1 after reporting.
  */
-int ptun_settings_remark(const char *dev, const char *what)
+static int reapply(const char *dev, enum ptun_fib_mode mode, const char *what)
 {
 	struct show_list list = { 0 };
 	struct ptun_fib_dev fd;
@@ -570,17 +576,36 @@ int ptun_settings_remark(const char *dev, const char *what)
 
 	if (ptun_nl_open(&nl))
 		return -1;
+	ptun_fib_lock();
 	d = get_dev(&nl, dev, &list, what);
-	if (d && !d->settings)
+	if (d && !d->settings) {
 		ret = 0;
-	else if (d) {
+	} else if (d) {
 		fib_dev(&fd, d, what);
-		ret = ptun_fib_apply(&fd, PTUN_FIB_RULES, d->settings,
-				     d->settings);
+		ret = ptun_fib_apply(&fd, mode, d->settings, d->settings);
 	}
+	ptun_fib_unlock();
 	ptun_nl_close(&nl);
 	show_free(&list);
 	return ret;
+}
+
+/*
+ * The device's mark changed (link set fwmark): if it has settings, its
+ * rules follow. Return: 0, or -1 after reporting.
+ */
+int ptun_settings_remark(const char *dev, const char *what)
+{
+	return reapply(dev, PTUN_FIB_RULES, what);
+}
+
+/*
+ * A peer came, went or moved: if the device has settings, the throws of
+ * its peers' endpoints follow. Return: 0, or -1 after reporting.
+ */
+int ptun_settings_follow(const char *dev, const char *what)
+{
+	return reapply(dev, PTUN_FIB_SET, what);
 }
 
 static int settings_clear(int argc, char *argv[])
@@ -606,6 +631,7 @@ static int settings_clear(int argc, char *argv[])
 	if (ptun_nl_open(&nl))
 		return 1;
 	ret = 1;
+	ptun_fib_lock();
 	d = get_dev(&nl, dev, &before, what);
 	ptun_nl_close(&nl);
 	/* Without settings, the kernel says so. */
@@ -613,13 +639,121 @@ static int settings_clear(int argc, char *argv[])
 		req.dev = dev;
 		ret = ptun_nl_request(&req) ? 1 : 0;
 	}
+	ptun_fib_unlock();
 	show_free(&before);
+	return ret;
+}
+
+/**
+ * struct follow_state - what "settings follow" keeps between events
+ * @ev: the event loop (first: follow_event() is given it)
+ * @ifindex: the device followed
+ * @dirty: an event came that the FIB has not followed yet
+ */
+struct follow_state {
+	struct ptun_events ev;
+	uint32_t ifindex;
+	bool dirty;
+};
+
+/* ptun_events: a peer of the device came, went or moved; or it went. */
+static int follow_event(struct nl_msg *msg, void *arg)
+{
+	struct follow_state *st = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *ghdr = nlmsg_data(nlh);
+	struct nlattr *a;
+	int type = PTUN_A_DEV_IFINDEX;
+
+	if (!genlmsg_valid_hdr(nlh, 0))
+		return NL_SKIP;
+	if (ghdr->cmd == PTUN_CMD_SETTINGS_CHANGED_NTF)
+		type = PTUN_A_SETTINGS_IFINDEX;
+	a = nla_find(genlmsg_attrdata(ghdr, 0), genlmsg_attrlen(ghdr, 0),
+		     type);
+	if (!a || nla_len(a) != sizeof(uint32_t) ||
+	    nla_get_u32(a) != st->ifindex)
+		return NL_OK;
+	switch (ghdr->cmd) {
+	case PTUN_CMD_DEV_DEL_NTF:
+		st->ev.done = true;
+		return NL_STOP;
+	case PTUN_CMD_PEER_NEW_NTF:
+	case PTUN_CMD_PEER_DEL_NTF:
+	case PTUN_CMD_ENDPOINT_CHANGED_NTF:
+	case PTUN_CMD_SETTINGS_CHANGED_NTF:
+		st->dirty = true;
+		break;
+	}
+	return NL_OK;
+}
+
+/* The FIB follows what the events said (a failure waits for the next). */
+static void follow_idle(struct ptun_events *ev)
+{
+	struct follow_state *st = (struct follow_state *)ev;
+	char name[IF_NAMESIZE];
+
+	if (!st->dirty)
+		return;
+	st->dirty = false;
+	if (!if_indextoname(st->ifindex, name))
+		return;	/* gone: its dev-del event ends the loop */
+	(void)reapply(name, PTUN_FIB_SET, ev->what);
+}
+
+static void follow_lost(struct ptun_events *ev)
+{
+	((struct follow_state *)ev)->dirty = true;
+}
+
+/*
+ * "settings follow DEV": keep the FIB of DEV's settings following its
+ * peers (the throws of their endpoints) as they come, go and roam, until
+ * SIGINT, SIGTERM or the device's deletion.
+ */
+static int settings_follow(int argc, char *argv[])
+{
+	struct follow_state st = {
+		.ev = { .event = follow_event, .idle = follow_idle,
+			.lost = follow_lost },
+	};
+	sigset_t waitmask;
+	struct ptun_nl nl;
+	char what[64];
+	const char *dev;
+	int ret;
+
+	ret = ptun_parse_dev("settings follow", argc, argv, &dev);
+	if (ret)
+		return ret;
+	if (argc > 2) {
+		ptun_bad_word("unexpected argument ", argv[2], NULL);
+		return PTUN_EUSAGE;
+	}
+	snprintf(what, sizeof(what), "settings follow %s", dev);
+	st.ev.what = what;
+	if (ptun_events_signals(&waitmask, what) ||
+	    ptun_events_open(&nl, what))
+		return 1;
+	/* Joined first, then read: no move is lost in between. */
+	st.ifindex = if_nametoindex(dev);
+	if (!st.ifindex) {
+		fprintf(stderr, "ptun: %s: no such device\n", what);
+		ret = 1;
+	} else if (reapply(dev, PTUN_FIB_SET, what)) {
+		ret = 1;
+	} else {
+		ret = ptun_events_loop(&nl, &st.ev, &waitmask);
+	}
+	ptun_nl_close(&nl);
 	return ret;
 }
 
 static const struct ptun_subcmd settings_cmds[] = {
 	{ "set", settings_set },
 	{ "clear", settings_clear },
+	{ "follow", settings_follow },
 };
 
 static int settings_run(int argc, char *argv[])
@@ -637,7 +771,8 @@ const struct ptun_cmd ptun_settings_cmd = {
 "              [include-all-networks on|off] [exclude-local-networks on|off]\n"
 "              [dns ADDR]... [search-domain D]... [match-domain D]...\n"
 "              [mtu N] [table N] [priority N]\n"
-"ptun settings clear DEV\n",
+"ptun settings clear DEV\n"
+"ptun settings follow DEV\n",
 	.summary	= "set or clear the network settings of a ptun device",
 	.details	=
 "  remote                  the tunnel's server address, kept out of the tunnel\n"
@@ -661,5 +796,8 @@ const struct ptun_cmd ptun_settings_cmd = {
 "once. Once the kernel took them, the device's addresses, the routes of the\n"
 "table and one rule per family (not fwmark M lookup TABLE) are made to\n"
 "match, and DNS goes to systemd-resolved or resolvconf; \"settings clear\"\n"
-"takes them away.\n",
+"takes them away.\n"
+"\"settings follow\" stays running (ptun@.service runs it) and keeps the\n"
+"peers' current endpoints out of the tunnel as peers come, go and roam,\n"
+"until SIGINT, SIGTERM or the device is deleted.\n",
 };
