@@ -123,7 +123,7 @@ install: all
 	$(INSTALL) -d $(DESTDIR)$(BASHCOMPDIR)
 	$(INSTALL) -m 0644 completion/ptun.bash $(DESTDIR)$(BASHCOMPDIR)/ptun
 	$(INSTALL) -d $(DESTDIR)$(UNITDIR)
-	sed 's|^\(Exec[A-Za-z]*=\)ptun |\1$(SBINDIR)/ptun |' systemd/ptun@.service \
+	sed 's|^\(Exec[A-Za-z]*=-\?\)ptun |\1$(SBINDIR)/ptun |' systemd/ptun@.service \
 		> $(DESTDIR)$(UNITDIR)/ptun@.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/ptun@.service
 

@@ -100,7 +100,7 @@ _ptun()
 		case $cmd in
 		link|peer) COMPREPLY=($(compgen -W 'add del set help' -- "$cur")) ;;
 		key) COMPREPLY=($(compgen -W 'add swap del help' -- "$cur")) ;;
-		settings) COMPREPLY=($(compgen -W 'set clear help' -- "$cur")) ;;
+		settings) COMPREPLY=($(compgen -W 'set clear follow help' -- "$cur")) ;;
 		esac
 		return
 	fi

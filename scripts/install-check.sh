@@ -95,12 +95,14 @@ fi
 
 # the unit: its ExecStart names the installed tool, and it verifies
 unit=$dest/lib/systemd/system/ptun@.service
-grep -qx "ExecStart=$prefix/sbin/ptun up %i" "$unit" || bad "ExecStart of the unit"
+grep -qx "ExecStartPre=$prefix/sbin/ptun up %i" "$unit" || bad "ExecStartPre of the unit"
+grep -qx "ExecStart=$prefix/sbin/ptun settings follow %i" "$unit" || bad "ExecStart of the unit"
+grep -qx "ExecStopPost=-$prefix/sbin/ptun down %i" "$unit" || bad "ExecStopPost of the unit"
 if command -v systemd-analyze >/dev/null; then
 	# a copy whose commands point into DESTDIR, as they will at the root;
 	# the man page is checked above (--man=no: it is not on this host)
 	mkdir -p "$tmp/unit"
-	sed "s|^\(Exec[A-Za-z]*=\)$prefix/|\1$dest$prefix/|" "$unit" > "$tmp/unit/ptun@.service"
+	sed "s|^\(Exec[A-Za-z]*=-\?\)$prefix/|\1$dest$prefix/|" "$unit" > "$tmp/unit/ptun@.service"
 	out=$(systemd-analyze verify --man=no "$tmp/unit/ptun@test.service" 2>&1) ||
 		bad "systemd-analyze verify failed: $out"
 	[ -z "$out" ] || bad "systemd-analyze verify: $out"
