@@ -55,6 +55,100 @@ endpoint_follows_client() {
 		"events for another peer or port"
 }
 
+# The server's settings send the clients' underlay (10.1.0.0/16) into the
+# tunnel, yet each peer's current endpoint is thrown out of table T: at
+# "settings set", by "peer set" and "peer del" themselves, and while
+# "settings follow" runs, after every roam. Evidence: table T, the route
+# the kernel picks for the endpoint, and a ping over the underlay that
+# leaves nothing in ptun0.
+endpoint_throw_follows() {
+	tun_join srv c1 1 chacha20-poly1305 4
+	ping_ok c1 10.9.0.1
+	nsrun srv "$PTUN" settings set ptun0 include 10.1.0.0/16 enforce-routes on
+	expect_eq "$(throws srv)" "10.1.1.2" "throws after settings set"
+	expect_eq "$(route_dev srv 10.1.1.2)" s1 "route to the endpoint"
+	expect_eq "$(route_dev srv 10.1.1.9)" ptun0 "route to the rest of the underlay"
+
+	# a roam without the agent: the throw stays where the peer was
+	client_moves 2 3
+	expect_eq "$(throws srv)" "10.1.1.2" "throws after a roam without follow"
+	expect_eq "$(route_dev srv 10.1.1.3)" ptun0 "route to the roamed endpoint without follow"
+
+	# the agent catches up at once, then follows the next roam
+	bgns srv "$PTUN" settings follow ptun0
+	local agent=$BG_PID
+	wait_for 20 throws_are srv "10.1.1.3"
+	client_moves 3 4
+	wait_for 20 throws_are srv "10.1.1.4"
+	expect_eq "$(route_dev srv 10.1.1.4)" s1 "route to the endpoint after the roam"
+	local tx0
+	tx0=$(stat_val srv ptun0 tx.packets)
+	ping_ok srv 10.1.1.4
+	expect_eq "$(stat_val srv ptun0 tx.packets)" "$tx0" "ptun0 tx packets during an underlay ping"
+	ping_ok srv 10.9.1.1
+	kill -TERM "$agent"
+	local rc=0
+	wait "$agent" || rc=$?
+	expect_eq "$rc" 0 "the agent's exit status on SIGTERM"
+
+	# the tool's own changes follow without the agent
+	nsrun srv "$PTUN" peer set ptun0 1 endpoint "10.1.1.5:$CLI_PORT"
+	expect_eq "$(throws srv)" "10.1.1.5" "throws after peer set"
+	nsrun srv "$PTUN" peer del ptun0 1
+	expect_eq "$(throws srv)" "" "throws after peer del"
+	nsrun srv "$PTUN" peer add ptun0 1 endpoint "10.1.1.4:$CLI_PORT" \
+		allowed-ips 10.9.1.0/24 remote-id 100
+	expect_eq "$(throws srv)" "10.1.1.4" "throws after peer add"
+
+	# the agent ends with the device
+	bgns srv "$PTUN" settings follow ptun0
+	agent=$BG_PID
+	wait_for 20 agent_joined srv
+	nsrun srv "$PTUN" link del ptun0
+	rc=0
+	wait "$agent" || rc=$?
+	expect_eq "$rc" 0 "the agent's exit status when the device goes"
+	expect_eq "$(ip -n srv route show table 28788)" "" "table T after link del"
+}
+
+# client_moves A B: client 1 moves from 10.1.1.A to 10.1.1.B and pings the
+# server through the tunnel from there (the server learns the roam).
+client_moves() {
+	nsrun c1 ip addr del "10.1.1.$1/24" dev u0
+	nsrun c1 ip addr add "10.1.1.$2/24" dev u0
+	wait_for 30 nsrun c1 ping -n -c 1 -W 1 10.9.0.1
+	wait_for 10 peer_is_at "10.1.1.$2:$CLI_PORT"
+}
+
+# peer_is_at EP: the server's peer 1 is at EP.
+peer_is_at() {
+	[ "$(peer_val srv 1 .endpoint)" = "$1" ]
+}
+
+# agent_joined NS: a generic netlink socket of NS is in a multicast group
+# (the agent's: nothing else listens there).
+agent_joined() {
+	ip netns exec "$1" awk '$2 == 16 && $4 != "00000000" { f = 1 } END { exit !f }' \
+		/proc/net/netlink
+}
+
+# throws NS: the host throws of ptun0's table in NS, space-separated.
+throws() {
+	ip -n "$1" -4 route show table 28788 |
+		awk '$1 == "throw" && $2 !~ /\// { print $2 }' | sort | xargs
+}
+
+# throws_are NS LIST: throws NS gives LIST.
+throws_are() {
+	[ "$(throws "$1")" = "$2" ]
+}
+
+# route_dev NS ADDR: the device of the route the kernel picks for ADDR.
+route_dev() {
+	ip -n "$1" route get "$2" | awk '{ for (i = 1; i < NF; i++)
+		if ($i == "dev") { print $(i + 1); exit } }'
+}
+
 # mtu_is NS N: ptun0's MTU in NS is N.
 mtu_is() {
 	[ "$(ip netns exec "$1" cat /sys/class/net/ptun0/mtu)" = "$2" ]
@@ -176,6 +270,7 @@ too_big_gets_icmp_with_path_mtu() {
 }
 
 ktap_test "the endpoint follows a client's address and family changes" endpoint_follows_client
+ktap_test "each peer's current endpoint is thrown out of the settings' table" endpoint_throw_follows
 ktap_test "keepalives flow at their interval on an idle tunnel" keepalive_at_interval
 ktap_test "a silent peer is declared dead after its keepalive timeout" peer_dead_after_timeout
 ktap_test "DF packets too big for the path get ICMP with the path MTU" too_big_gets_icmp_with_path_mtu
