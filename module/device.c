@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <net/addrconf.h>
 #include <net/ip.h>
 #include <net/net_namespace.h>
 #include <net/rtnetlink.h>
@@ -91,6 +92,18 @@ static int ptun_dev_change_mtu(struct net_device *dev, int mtu)
 	return 0;
 }
 
+/* Has @dev IPv6 (an inet6_dev that is not disabled)? Context: rtnl held. */
+static bool ptun_device_has_ipv6(struct net_device *dev)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	struct inet6_dev *idev = __in6_dev_get(dev);
+
+	return idev && !READ_ONCE(idev->cnf.disable_ipv6);
+#else
+	return false;
+#endif
+}
+
 /**
  * ptun_device_update_mtu() - follow the peers' paths unless the user chose
  * @ptun: the device
@@ -118,6 +131,14 @@ void ptun_device_update_mtu(struct ptun_device *ptun)
 			mtu = peer->auto_mtu;
 	if (!mtu)
 		mtu = PTUN_DEFAULT_MTU;
+	/*
+	 * Below IPV6_MIN_MTU the kernel takes IPv6 off the device, and it
+	 * does not come back when the MTU rises again: while the device has
+	 * IPv6, the automatic MTU stays at 1280, and the underlay fragments
+	 * the few outer datagrams that then exceed a narrower path.
+	 */
+	if (mtu < IPV6_MIN_MTU && ptun_device_has_ipv6(dev))
+		mtu = IPV6_MIN_MTU;
 	mtu = clamp(mtu, dev->min_mtu, dev->max_mtu);
 	if (mtu == dev->mtu)
 		return;

@@ -162,13 +162,13 @@ static void ptun_nl_apply_peer(struct ptun_device *ptun, struct ptun_peer *peer,
 			       struct ptun_peer_conf *c,
 			       struct ptun_trie_pool *pool)
 {
-	unsigned int old_mtu = peer->auto_mtu;
+	bool new_mtu = false;
 	struct nlattr *a;
 	int rem;
 
 	if (c->has_endpoint) {
 		ptun_peer_set_endpoint(peer, &c->ep);
-		peer->auto_mtu = ptun_socket_path_mtu(ptun, &c->ep);
+		new_mtu = ptun_peer_path_mtu(peer, &c->ep);
 	}
 	if (c->has_keepalive || c->has_timeout)
 		ptun_peer_set_keepalive(peer,
@@ -190,7 +190,7 @@ static void ptun_nl_apply_peer(struct ptun_device *ptun, struct ptun_peer *peer,
 					 &peer->prefixes, pool);
 		}
 	}
-	if (peer->auto_mtu != old_mtu)
+	if (new_mtu)
 		ptun_device_update_mtu(ptun);
 }
 

@@ -63,6 +63,25 @@ static void ptun_peer_put_work(struct ptun_peer *peer)
 	}
 }
 
+/**
+ * ptun_peer_path_mtu() - take the automatic MTU of the path to an endpoint
+ * @peer: the peer
+ * @ep: its endpoint (just set, or read under its lock)
+ *
+ * Context: rtnl held.
+ * Return: true if the peer's @auto_mtu changed (the device's MTU is then
+ * for the caller to update, with ptun_device_update_mtu()).
+ */
+bool ptun_peer_path_mtu(struct ptun_peer *peer, const struct ptun_endpoint *ep)
+{
+	unsigned int mtu = ptun_socket_path_mtu(peer->ptun, ep);
+
+	if (mtu == peer->auto_mtu)
+		return false;
+	peer->auto_mtu = mtu;
+	return true;
+}
+
 /*
  * A roam may change the path, and with it the automatic MTU.
  * Context: rtnl held.
@@ -70,16 +89,12 @@ static void ptun_peer_put_work(struct ptun_peer *peer)
 static void ptun_peer_roam_mtu(struct ptun_peer *peer)
 {
 	struct ptun_endpoint ep;
-	unsigned int mtu;
 
 	read_lock_bh(&peer->endpoint_lock);
 	ep = peer->endpoint;
 	read_unlock_bh(&peer->endpoint_lock);
-	mtu = ptun_socket_path_mtu(peer->ptun, &ep);
-	if (mtu == peer->auto_mtu)
-		return;
-	peer->auto_mtu = mtu;
-	ptun_device_update_mtu(peer->ptun);
+	if (ptun_peer_path_mtu(peer, &ep))
+		ptun_device_update_mtu(peer->ptun);
 }
 
 static void ptun_peer_event_work(struct work_struct *work)

@@ -137,6 +137,8 @@ void ptun_peer_remove_all(struct ptun_device *ptun);
 struct ptun_peer *ptun_peer_by_id(struct ptun_device *ptun, u32 id);
 void ptun_peer_set_endpoint(struct ptun_peer *peer,
 			    const struct ptun_endpoint *ep);
+bool ptun_peer_path_mtu(struct ptun_peer *peer,
+			const struct ptun_endpoint *ep);
 void ptun_peer_set_keepalive(struct ptun_peer *peer, u32 keepalive,
 			     u32 timeout);
 int ptun_peer_set_key(struct ptun_peer *peer, enum ptun_key_slot slot,
