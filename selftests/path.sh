@@ -55,6 +55,27 @@ endpoint_follows_client() {
 		"events for another peer or port"
 }
 
+# A path narrower than IPv6's minimum: the automatic MTU stops at 1280
+# while the device has IPv6 (below it the kernel would take IPv6 off the
+# device for good), and IPv6 still crosses the tunnel.
+auto_mtu_keeps_ipv6() {
+	tun_join srv c1 1 chacha20-poly1305 4
+	ping_ok c1 10.9.0.1
+	# 1300 less 20 + 8 + 32 of outer headers would be 1240
+	nsrun srv ip route add 10.1.1.3/32 dev s1 mtu 1300
+	client_moves 2 3
+	wait_for 10 mtu_is srv 1280
+	expect_match "$(ip -n srv -6 addr show dev ptun0)" "inet6 fd09::1/128" "ptun0's IPv6 address"
+	ping_ok srv fd09:0:0:1::1
+	ping_ok c1 fd09::1
+	# without IPv6 on the device the path's own figure stands
+	nsrun srv sysctl -qw net.ipv6.conf.ptun0.disable_ipv6=1
+	nsrun srv ip route add 10.1.1.4/32 dev s1 mtu 1290
+	client_moves 3 4
+	wait_for 10 mtu_is srv 1230
+	ping_ok srv 10.9.1.1
+}
+
 # The server's settings send the clients' underlay (10.1.0.0/16) into the
 # tunnel, yet each peer's current endpoint is thrown out of table T: at
 # "settings set", by "peer set" and "peer del" themselves, and while
@@ -270,6 +291,7 @@ too_big_gets_icmp_with_path_mtu() {
 }
 
 ktap_test "the endpoint follows a client's address and family changes" endpoint_follows_client
+ktap_test "the automatic MTU stays at 1280 while the device has IPv6" auto_mtu_keeps_ipv6
 ktap_test "each peer's current endpoint is thrown out of the settings' table" endpoint_throw_follows
 ktap_test "keepalives flow at their interval on an idle tunnel" keepalive_at_interval
 ktap_test "a silent peer is declared dead after its keepalive timeout" peer_dead_after_timeout
