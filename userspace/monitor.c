@@ -693,22 +693,18 @@ int ptun_events_loop(struct ptun_nl *nl, struct ptun_events *ev,
 			break;
 		}
 		err = nl_recvmsgs(nl->sk, cb);
-		if (err == -NLE_AGAIN || err >= 0) {
-			if (ev->idle && !ev->done &&
-			    poll(&pfd, 1, 0) == 0)
-				ev->idle(ev);
-			continue;
-		}
-		/* ENOBUFS: the socket overflowed, events were dropped. */
 		if (err == -NLE_NOMEM) {
+			/* ENOBUFS: the socket overflowed, events were lost. */
 			if (ev->lost)
 				ev->lost(ev);
-			continue;
+		} else if (err < 0 && err != -NLE_AGAIN) {
+			fprintf(stderr, "ptun: %s: cannot read events: %s\n",
+				ev->what, nl_geterror(err));
+			ret = 1;
+			break;
 		}
-		fprintf(stderr, "ptun: %s: cannot read events: %s\n",
-			ev->what, nl_geterror(err));
-		ret = 1;
-		break;
+		if (ev->idle && !ev->done && poll(&pfd, 1, 0) == 0)
+			ev->idle(ev);
 	}
 	nl_cb_put(cb);
 	return ev->failed ? 1 : ret;
