@@ -311,10 +311,43 @@ dns() {
 	expect_eq "$(cat "$DTMP/err")" "" "stderr without DNS"
 }
 
+# The FIB writers take turns: while another holds /run/ptun.lock, "settings
+# set" waits for it (the kernel lists it as a blocked waiter) before it even
+# reads the device, and goes on once the lock is let go.
+fib_lock_turns() {
+	setup
+	local fifo=$DTMP/lock.fifo holder setter rc=0
+	mkfifo "$fifo"
+	bgns r1 flock /run/ptun.lock cat "$fifo"
+	holder=$BG_PID
+	wait_for 20 lock_state FLOCK
+	bgns r1 "$PTUN" settings set ptun0 include 10.0.0.0/8
+	setter=$BG_PID
+	wait_for 20 lock_state "-> FLOCK"
+	expect_eq "$(routes 4)" "" "table T while the lock is held"
+	expect_eq "$(p show --json | jq -r '.devices[0].status')" disconnected \
+		"status while the lock is held"
+	kill -0 "$setter" || fail "settings set ended while the lock was held"
+	echo > "$fifo"
+	wait "$holder" || true
+	wait "$setter" || rc=$?
+	expect_eq "$rc" 0 "settings set's exit status"
+	expect_eq "$(routes 4)" "10.0.0.0/8 dev ptun0" "table T once the lock is let go"
+}
+
+# lock_state WORDS: a line of /proc/locks about /run/ptun.lock holds WORDS
+# ("FLOCK"; "-> FLOCK" for a waiter).
+lock_state() {
+	local ino
+	ino=$(stat -c %i /run/ptun.lock) || return 1
+	grep -F -- "$1" /proc/locks | grep -Eq ":$ino "
+}
+
 ktap_test "set, replace, re-apply, clear and link del: addresses, routes, rules" set_replace_reapply_clear
 ktap_test "enforce, exclude-local and include-all: which throws and defaults" modes
 ktap_test "link set fwmark moves the rules to the new mark" remark
 ktap_test "a refused request or a failed apply leaves FIB and settings as they were" refused_changes_nothing
 ktap_test "10 000 routes applied, re-applied and replaced" ten_thousand_routes
 ktap_test "DNS goes to resolvconf or resolvectl, else a warning" dns
+ktap_test "FIB writers take turns on /run/ptun.lock" fib_lock_turns
 ktap_done
