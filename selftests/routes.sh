@@ -332,7 +332,8 @@ fib_lock_turns() {
 	wait "$holder" || true
 	wait "$setter" || rc=$?
 	expect_eq "$rc" 0 "settings set's exit status"
-	expect_eq "$(routes 4)" "10.0.0.0/8 dev ptun0" "table T once the lock is let go"
+	expect_eq "$(routes 4)" "$(lines "10.0.0.0/8 dev ptun0" "throw 10.1.1.0/24" \
+		"throw 10.20.0.0/16")" "table T once the lock is let go"
 }
 
 # lock_state WORDS: a line of /proc/locks about /run/ptun.lock holds WORDS
