@@ -96,13 +96,16 @@ static int link_request(uint8_t cmd, int argc, char *argv[])
 	snprintf(what, sizeof(what), "link %s %s", argv[0], dev);
 	req.dev = dev;
 	/* The FIB and DNS of its settings go first, while they can be read. */
-	ptun_fib_lock();
-	ret = cmd == PTUN_CMD_DEV_DEL && unapply(dev, what);
-	if (!ret)
-		ret = ptun_nl_request(&req);
-	ptun_fib_unlock();
-	if (ret)
-		return 1;
+	if (cmd != PTUN_CMD_DEV_DEL) {
+		if (ptun_nl_request(&req))
+			return 1;
+	} else {
+		ptun_fib_lock();
+		ret = unapply(dev, what) || ptun_nl_request(&req);
+		ptun_fib_unlock();
+		if (ret)
+			return 1;
+	}
 	/* A new mark: the rules that let the outer datagrams out change. */
 	if (cmd == PTUN_CMD_DEV_SET && vals[OPT_FWMARK].set &&
 	    ptun_settings_remark(dev, what))

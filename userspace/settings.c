@@ -608,6 +608,19 @@ int ptun_settings_follow(const char *dev, const char *what)
 	return reapply(dev, PTUN_FIB_SET, what);
 }
 
+/* "settings clear DEV", "settings follow DEV": DEV and nothing else. */
+static int parse_dev_alone(const char *what, int argc, char *argv[],
+			   const char **dev)
+{
+	int ret = ptun_parse_dev(what, argc, argv, dev);
+
+	if (!ret && argc > 2) {
+		ptun_bad_word("unexpected argument ", argv[2], NULL);
+		ret = PTUN_EUSAGE;
+	}
+	return ret;
+}
+
 static int settings_clear(int argc, char *argv[])
 {
 	struct show_list before = { 0 };
@@ -620,13 +633,9 @@ static int settings_clear(int argc, char *argv[])
 	};
 	int ret;
 
-	ret = ptun_parse_dev("settings clear", argc, argv, &dev);
+	ret = parse_dev_alone("settings clear", argc, argv, &dev);
 	if (ret)
 		return ret;
-	if (argc > 2) {
-		ptun_bad_word("unexpected argument ", argv[2], NULL);
-		return PTUN_EUSAGE;
-	}
 	snprintf(what, sizeof(what), "settings clear %s", dev);
 	if (ptun_nl_open(&nl))
 		return 1;
@@ -724,13 +733,9 @@ static int settings_follow(int argc, char *argv[])
 	const char *dev;
 	int ret;
 
-	ret = ptun_parse_dev("settings follow", argc, argv, &dev);
+	ret = parse_dev_alone("settings follow", argc, argv, &dev);
 	if (ret)
 		return ret;
-	if (argc > 2) {
-		ptun_bad_word("unexpected argument ", argv[2], NULL);
-		return PTUN_EUSAGE;
-	}
 	snprintf(what, sizeof(what), "settings follow %s", dev);
 	st.ev.what = what;
 	if (ptun_events_signals(&waitmask, what) ||
