@@ -1488,9 +1488,10 @@ static unsigned int lock_depth;
 /**
  * ptun_fib_lock() - take the lock of the FIB writers
  *
- * "settings set", "settings clear", "link del" and "settings follow" each
- * read the device and then program the FIB from what they read; two at
- * once could leave the FIB made for settings or endpoints that are gone.
+ * "settings set", "settings clear", "settings follow", "link del" and
+ * "link set fwmark" each read the device and then program the FIB from
+ * what they read; two at once could leave the FIB made for settings or
+ * endpoints that are gone.
  * They hold this lock (an flock on PTUN_FIB_LOCK, shared by all
  * namespaces) from the read to the last change. Taken again by the same
  * process it nests. Without /run (or the right to create the file) the
