@@ -889,7 +889,12 @@ static void sort_want(struct fstate *want)
 	want->nr_routes = n;
 }
 
-static const struct froute *find_want(const struct fstate *want,
+/*
+ * The wanted routes are looked up only among the first @nr, the part of
+ * the table already sorted: the routes pushed after it are what the lookup
+ * is deciding on, and must not answer it.
+ */
+static const struct froute *find_want(const struct fstate *want, size_t nr,
 				      uint32_t table, uint8_t family,
 				      const uint8_t *dst, unsigned int len)
 {
@@ -900,18 +905,19 @@ static const struct froute *find_want(const struct fstate *want,
 
 	memcpy(key.dst, dst, alen(family));
 	mask_addr(key.dst, family, len);
-	return bsearch(&key, want->routes, want->nr_routes,
-		       sizeof(*want->routes), route_key_cmp);
+	return bsearch(&key, want->routes, nr, sizeof(*want->routes),
+		       route_key_cmp);
 }
 
-/* The longest entry of the wanted table that covers @dst/@len, or NULL. */
-static const struct froute *longest(const struct fstate *want, uint32_t table,
-				    uint8_t family, const uint8_t *dst, int len)
+/* The longest of the first @nr wanted routes that covers @dst/@len. */
+static const struct froute *longest(const struct fstate *want, size_t nr,
+				    uint32_t table, uint8_t family,
+				    const uint8_t *dst, int len)
 {
 	const struct froute *r;
 
 	for (; len >= 0; len--) {
-		r = find_want(want, table, family, dst, len);
+		r = find_want(want, nr, table, family, dst, len);
 		if (r)
 			return r;
 	}
@@ -920,24 +926,24 @@ static const struct froute *longest(const struct fstate *want, uint32_t table,
 
 /*
  * Would the route @m of table main lose against an included route that is
- * less specific? That is, does the longest entry of the wanted table that
- * covers @m, no longer than @m, send it into the device?
+ * less specific? That is, does the longest of the first @nr wanted routes
+ * that covers @m, no longer than @m, send it into the device?
  */
-static bool shadowed(const struct fstate *want, uint32_t table,
+static bool shadowed(const struct fstate *want, size_t nr, uint32_t table,
 		     const struct froute *m)
 {
-	const struct froute *r = longest(want, table, m->family, m->dst,
+	const struct froute *r = longest(want, nr, table, m->family, m->dst,
 					 m->len);
 
 	return r && r->len < m->len && r->type == RTN_UNICAST;
 }
 
-/* Would the wanted table send address @a into the device? */
-static bool covered(const struct fstate *want, uint32_t table,
+/* Would the first @nr wanted routes send address @a into the device? */
+static bool covered(const struct fstate *want, size_t nr, uint32_t table,
 		    const struct ptun_addr *a)
 {
-	const struct froute *r = longest(want, table, a->family, a->bytes,
-					 alen(a->family) * 8);
+	const struct froute *r = longest(want, nr, table, a->family,
+					 a->bytes, alen(a->family) * 8);
 
 	return r && r->type == RTN_UNICAST;
 }
@@ -1024,16 +1030,12 @@ static int want_settings(const struct ctx *c, const struct fstate *cur,
 	n = want->nr_routes;
 	for (i = 0; i < c->dev->nr_peers; i++) {
 		const struct ptun_addr *a = &c->dev->peers[i].endpoint.addr;
-		size_t keep = want->nr_routes;
-		bool in;
 
 		if (!c->dev->peers[i].has_endpoint)
 			continue;
-		want->nr_routes = n;
-		in = covered(want, t, a);
-		want->nr_routes = keep;
-		if (in && add_want(want, t, dev, a->family, a->bytes,
-				   alen(a->family) * 8, RTN_THROW))
+		if (covered(want, n, t, a) &&
+		    add_want(want, t, dev, a->family, a->bytes,
+			     alen(a->family) * 8, RTN_THROW))
 			return -1;
 	}
 	sort_want(want);
@@ -1046,16 +1048,10 @@ static int want_settings(const struct ctx *c, const struct fstate *cur,
 
 		if (m->via_dev)
 			continue;
-		if (!s->enforce_routes && !s->include_all_networks) {
-			/* Only what is already in the table is looked at. */
-			size_t keep = want->nr_routes;
-
-			want->nr_routes = n;
-			thr = shadowed(want, t, m);
-			want->nr_routes = keep;
-		} else if (s->exclude_local_networks) {
+		if (!s->enforce_routes && !s->include_all_networks)
+			thr = shadowed(want, n, t, m);
+		else if (s->exclude_local_networks)
 			thr = connected(m);
-		}
 		if (thr && add_want(want, t, dev, m->family, m->dst, m->len,
 				    RTN_THROW))
 			return -1;
