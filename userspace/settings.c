@@ -411,20 +411,26 @@ static int conf_from_show(const struct show_settings *s,
 	return 0;
 }
 
+/* The one device of @list, or NULL after reporting it went away. */
+static struct show_dev *one_dev(struct show_list *list, const char *what)
+{
+	if (list->len != 1) {
+		fprintf(stderr, "ptun: %s: the device went away\n", what);
+		return NULL;
+	}
+	return &list->devs[0];
+}
+
 /*
- * Read device @dev and its settings into @list. Return: the device, or
- * NULL after reporting.
+ * Read device @dev, its settings and peers into @list. Return: the device,
+ * or NULL after reporting.
  */
 static struct show_dev *get_dev(struct ptun_nl *nl, const char *dev,
 				struct show_list *list, const char *what)
 {
 	if (show_collect(nl, dev, list, what))
 		return NULL;
-	if (list->len != 1) {
-		fprintf(stderr, "ptun: %s: the device went away\n", what);
-		return NULL;
-	}
-	return &list->devs[0];
+	return one_dev(list, what);
 }
 
 static void fib_dev(struct ptun_fib_dev *fd, const struct show_dev *d,
@@ -577,7 +583,9 @@ static int reapply(const char *dev, enum ptun_fib_mode mode, const char *what)
 	if (ptun_nl_open(&nl))
 		return -1;
 	ptun_fib_lock();
-	d = get_dev(&nl, dev, &list, what);
+	/* The peers only if there are settings: "up" adds them before. */
+	d = show_collect_lazy(&nl, dev, &list, what) ? NULL :
+	    one_dev(&list, what);
 	if (d && !d->settings) {
 		ret = 0;
 	} else if (d) {

@@ -680,8 +680,12 @@ static int show_talk(struct ptun_nl *nl, const struct show_req *req)
  * Get device @dev, or dump all devices, then dump the peers of each.
  * Return: 0, or -1 once reported.
  */
+/*
+ * Read DEV (or every device) with its settings and peers; if @lazy, the
+ * peers only of a device that has settings.
+ */
 static int collect(struct ptun_nl *nl, const char *dev, struct show_list *list,
-		   const char *whatarg)
+		   const char *whatarg, bool lazy)
 {
 	struct show_req req = {
 		.cmd = PTUN_CMD_DEV_GET, .dump = !dev, .ifname = dev,
@@ -706,21 +710,21 @@ static int collect(struct ptun_nl *nl, const char *dev, struct show_list *list,
 	for (i = 0; i < list->len; ) {
 		d = &list->devs[i];
 		req = (struct show_req){
-			.cmd = PTUN_CMD_PEER_GET, .dump = true,
-			.ifindex = d->ifindex, .fn = peer_reply,
-			.reset = free_peers, .arg = d, .objects = "peers",
-			.what = what,
+			.cmd = PTUN_CMD_SETTINGS_GET, .dump = true,
+			.ifindex = d->ifindex, .fn = settings_reply,
+			.reset = free_settings, .arg = d,
+			.objects = "settings", .what = what,
 			/* Of all devices, one deleted meanwhile is left out. */
 			.quiet = dev ? 0 : ENODEV,
 		};
 		ret = show_talk(nl, &req);
 		if (ret < 0)
 			return -1;
-		if (ret != PTUN_NL_QUIET) {
-			req.cmd = PTUN_CMD_SETTINGS_GET;
-			req.fn = settings_reply;
-			req.reset = free_settings;
-			req.objects = "settings";
+		if (ret != PTUN_NL_QUIET && (!lazy || d->settings)) {
+			req.cmd = PTUN_CMD_PEER_GET;
+			req.fn = peer_reply;
+			req.reset = free_peers;
+			req.objects = "peers";
 			ret = show_talk(nl, &req);
 			if (ret < 0)
 				return -1;
@@ -752,7 +756,17 @@ static int collect(struct ptun_nl *nl, const char *dev, struct show_list *list,
 int show_collect(struct ptun_nl *nl, const char *dev, struct show_list *list,
 		 const char *what)
 {
-	return collect(nl, dev, list, what);
+	return collect(nl, dev, list, what, false);
+}
+
+/*
+ * show_collect() of one device, but its peers only if it has settings:
+ * all that programming the FIB of its settings needs, and cheap without.
+ */
+int show_collect_lazy(struct ptun_nl *nl, const char *dev,
+		      struct show_list *list, const char *what)
+{
+	return collect(nl, dev, list, what, true);
 }
 
 void show_free(struct show_list *list)
@@ -794,7 +808,7 @@ static int show_run(int argc, char *argv[])
 
 	if (ptun_nl_open(&nl))
 		return 1;
-	ret = collect(&nl, dev, &list, NULL);
+	ret = collect(&nl, dev, &list, NULL, false);
 	ptun_nl_close(&nl);
 	if (!ret) {
 		if (json)

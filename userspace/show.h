@@ -164,6 +164,8 @@ extern const struct nla_policy
 struct ptun_nl;
 int show_collect(struct ptun_nl *nl, const char *dev, struct show_list *list,
 		 const char *what);
+int show_collect_lazy(struct ptun_nl *nl, const char *dev,
+		      struct show_list *list, const char *what);
 void show_free(struct show_list *list);
 
 const char *show_enum_name(const char *const *names, uint64_t val);
