@@ -22,18 +22,20 @@ fib_state() {
 }
 
 # no_tentative NS: every interface of NS that is up but lo has its IPv6
-# link-local address (added when the link comes up) and no address is
-# still in duplicate address detection (which changes ip addr and the
-# local table when it ends).
+# link-local address and no address is still in duplicate address
+# detection (which changes ip addr and the local table when it ends).
+# The link-local address comes when linkwatch sees the carrier, after
+# "ip link set up" returned: look for it first, then for tentative ones,
+# or one added between the two looks would pass as settled.
 no_tentative() {
 	local ifc
-	[ -z "$(ip -n "$1" addr show tentative)" ] || return 1
 	for ifc in $(ip -n "$1" -o link show up |
 		     awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
 		[ "$ifc" = lo ] && continue
 		ip -n "$1" -6 addr show dev "$ifc" scope link | grep -q inet6 ||
 			return 1
 	done
+	[ -z "$(ip -n "$1" addr show tentative)" ]
 }
 
 # settled_state NS: fib_state once the namespace's addresses settled.
