@@ -677,12 +677,9 @@ static int show_talk(struct ptun_nl *nl, const struct show_req *req)
 }
 
 /*
- * Get device @dev, or dump all devices, then dump the peers of each.
+ * Get device @dev, or dump all devices, then the settings and the peers of
+ * each; if @lazy, the peers only of a device that has settings.
  * Return: 0, or -1 once reported.
- */
-/*
- * Read DEV (or every device) with its settings and peers; if @lazy, the
- * peers only of a device that has settings.
  */
 static int collect(struct ptun_nl *nl, const char *dev, struct show_list *list,
 		   const char *whatarg, bool lazy)
