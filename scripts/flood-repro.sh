@@ -6,7 +6,8 @@
 # kernel) under QEMU with a monitor socket and runs
 # scripts/flood-repro-guest.sh: the 64-byte UDP flood of make bench through
 # ptun and wireguard.ko, LOOPS times (REPRO_TCP=1 adds the TCP and ping
-# steps). It watches the serial console: when nothing is written for
+# steps; REPRO_SECONDS sets each flood's length, 1 s by default). It
+# watches the serial console: when nothing is written for
 # REPRO_STALL seconds (45) it samples, into OUTDIR/stall, QEMU's threads
 # (host CPU use), each vCPU's RIP, flags and halt state and the words on its
 # stack, named through the guest's kallsyms, and a backtrace of QEMU's
@@ -34,7 +35,7 @@ stall_after=${REPRO_STALL:-45}
 give_up=${REPRO_KILL:-600}
 
 PTUN_VM_TCG=multi VM_MONITOR=yes selftests/vm/vm.sh "$image" "$rel" "$out" $((1200 + loops * 300)) "$ko" \
-	env LOOPS="$loops" REPRO_TCP="${REPRO_TCP:-0}" \
+	env LOOPS="$loops" REPRO_TCP="${REPRO_TCP:-0}" REPRO_SECONDS="${REPRO_SECONDS:-1}" \
 	"$top/scripts/flood-repro-guest.sh" > /dev/null 2>&1 &
 vm=$!
 
