@@ -317,6 +317,10 @@ allocs() {
 # ---------------------------------------------------------------- main
 
 echo "# ptun benchmark (not a test): $(date -u '+%Y-%m-%d %H:%M UTC'), ptun ${BENCH_COMMIT:-(commit unknown)}"
+if [ "${BENCH_OTHERS:-0}" -gt 0 ]; then
+	echo "# LOADED HOST: $BENCH_OTHERS other QEMU guest(s) ran on the host when this one started;"
+	echo "# handoffs between vCPUs (wireguard.ko's workers) suffer most: do not hold ptun to these ratios"
+fi
 echo "# kernel $(uname -r); CPU $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)," \
 	"$(nproc) vCPUs (QEMU TCG); rounds $ROUNDS, iperf3 -t $SECS -O 1"
 echo "# CPU flags used by the crypto API: $(grep -m1 -ow -E 'aes|pclmulqdq|avx|avx2|avx512f|ssse3|sse4_1' /proc/cpuinfo | sort -u | tr '\n' ' ')"

@@ -52,7 +52,7 @@ fi
 # plumbing: nothing in the repository is written).
 commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$top" diff-index --quiet HEAD -- module include 2>/dev/null || commit="$commit+"
-envs=("BENCH_COMMIT=$commit")
+envs=("BENCH_COMMIT=$commit" "BENCH_OTHERS=${others:-0}")
 for v in BENCH_ROUNDS BENCH_SECONDS BENCH_PINGS BENCH_VARIANTS; do
 	[ -n "${!v:-}" ] && envs+=("$v=${!v}")
 done
