@@ -21,6 +21,7 @@
 #include "netlink.h"
 #include "peer.h"
 #include "proto.h"
+#include "send.h"
 #include "settings.h"
 #include "socket.h"
 
@@ -42,15 +43,22 @@ static int ptun_dev_init(struct net_device *dev)
 	ptun->drops = alloc_percpu(struct ptun_drops);
 	if (!ptun->drops)
 		return -ENOMEM;
-	err = gro_cells_init(&ptun->gro_cells, dev);
-	if (err) {
-		free_percpu(ptun->drops);
-		return err;
-	}
+	err = ptun_send_init(ptun);
+	if (err)
+		goto err_free_drops;
+	err = ptun_recv_init(ptun);
+	if (err)
+		goto err_free_tx;
 	ptun_trie_init(&ptun->trie);
 	hash_init(ptun->peer_hash);
 	INIT_LIST_HEAD(&ptun->peer_list);
 	return 0;
+
+err_free_tx:
+	ptun_queue_free(&ptun->tx_queue);
+err_free_drops:
+	free_percpu(ptun->drops);
+	return err;
 }
 
 /*
@@ -64,7 +72,9 @@ static void ptun_dev_uninit(struct net_device *dev)
 	ptun_peer_remove_all(ptun);
 	ptun_settings_free(ptun);
 	ptun_trie_free(&ptun->trie);
-	gro_cells_destroy(&ptun->gro_cells);
+	/* Empty: removing the peers waited for the workers. */
+	ptun_queue_free(&ptun->tx_queue);
+	ptun_queue_free(&ptun->rx_queue);
 	free_percpu(ptun->drops);
 }
 

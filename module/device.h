@@ -7,11 +7,11 @@
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/types.h>
-#include <net/gro_cells.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/ptun.h>
 
 #include "lookup.h"
+#include "queue.h"
 
 struct ptun_settings;
 
@@ -68,7 +68,8 @@ struct ptun_drops {
  *	enforcement hooks)
  * @num_peers: length of @peer_list (rtnl)
  * @peer_gen: bumped on every change of @peer_list, for dump consistency
- * @gro_cells: GRO for decrypted packets
+ * @tx_queue: datagrams waiting to be sealed, for the workers of any CPU
+ * @rx_queue: datagrams waiting to be opened, likewise
  * @drops: per-CPU drop counters by enum ptun_drop
  * @mtu_user: the MTU was set by the user; no automatic MTU (rtnl)
  * @mtu_auto: an automatic MTU change is in progress (rtnl)
@@ -96,7 +97,8 @@ struct ptun_device {
 	struct list_head peer_list;
 	unsigned int num_peers;
 	u32 peer_gen;
-	struct gro_cells gro_cells;
+	struct ptun_crypt_queue tx_queue;
+	struct ptun_crypt_queue rx_queue;
 	struct ptun_drops __percpu *drops;
 	bool mtu_user;
 	bool mtu_auto;

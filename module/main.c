@@ -14,6 +14,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "policy.h"
+#include "queue.h"
 
 static int __init ptun_init(void)
 {
@@ -22,9 +23,12 @@ static int __init ptun_init(void)
 	err = ptun_crypto_init();
 	if (err)
 		return err;
-	err = ptun_policy_init();
+	err = ptun_queue_wq_init();
 	if (err)
 		goto err_crypto;
+	err = ptun_policy_init();
+	if (err)
+		goto err_queue;
 	err = ptun_device_init();
 	if (err)
 		goto err_policy;
@@ -37,6 +41,8 @@ err_device:
 	ptun_device_uninit();
 err_policy:
 	ptun_policy_uninit();
+err_queue:
+	ptun_queue_wq_uninit();
 err_crypto:
 	ptun_crypto_uninit();
 	return err;
@@ -47,6 +53,7 @@ static void __exit ptun_exit(void)
 	ptun_nl_uninit();
 	ptun_device_uninit();
 	ptun_policy_uninit();
+	ptun_queue_wq_uninit();
 	/* Waits for every peer and key to be freed. */
 	ptun_crypto_uninit();
 }

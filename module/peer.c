@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Peers: creation, the id hash, endpoints, keepalive and dead-peer timers,
- * events raised from the packet path, and the two-phase death (unlink and
- * mark removed under rtnl, free after an RCU grace period).
+ * events raised from the packet path, and the death in three steps: unlink
+ * and mark removed under rtnl; wait until nothing on the packet path can
+ * reach the peer, then stop its stages and drop what they hold; free after
+ * an RCU grace period.
  */
 
 #include <linux/hashtable.h>
@@ -16,6 +18,7 @@
 #include "device.h"
 #include "netlink.h"
 #include "peer.h"
+#include "queue.h"
 #include "send.h"
 #include "settings.h"
 #include "socket.h"
@@ -194,6 +197,11 @@ struct ptun_peer *ptun_peer_create(struct ptun_device *ptun, u32 id,
 	peer->last_tx = jiffies;
 	timer_setup(&peer->timer, ptun_peer_tick, 0);
 	INIT_WORK(&peer->event_work, ptun_peer_event_work);
+	skb_queue_head_init(&peer->tx_queue);
+	skb_queue_head_init(&peer->rx_queue);
+	INIT_WORK(&peer->tx_work, ptun_send_stage);
+	netif_napi_add(ptun->dev, &peer->napi, ptun_recv_poll);
+	napi_enable(&peer->napi);
 	refcount_set(&peer->refcount, 1);
 
 	hash_add_rcu(ptun->peer_hash, &peer->hash_node, id);
@@ -228,27 +236,61 @@ struct ptun_peer *ptun_peer_by_id(struct ptun_device *ptun, u32 id)
 	return NULL;
 }
 
+/* No lookup finds the peer after this, and its timer is stopped. */
+static void ptun_peer_unlink(struct ptun_peer *peer)
+{
+	struct ptun_device *ptun = peer->ptun;
+
+	WRITE_ONCE(peer->removed, true);
+	hash_del_rcu(&peer->hash_node);
+	ptun_trie_remove_peer(&ptun->trie, &peer->prefixes);
+	timer_shutdown_sync(&peer->timer);
+}
+
+/*
+ * Wait until no datagram of an unlinked peer can be on its way to it:
+ * senders and the receive hook that found it are done (a grace period),
+ * and the workers have handed on what they took (queue.c).
+ */
+static void ptun_peer_quiesce(struct ptun_device *ptun)
+{
+	synchronize_net();
+	ptun_queue_flush(&ptun->tx_queue);
+	ptun_queue_flush(&ptun->rx_queue);
+}
+
+/* Once quiesced: stop the stages, drop what is queued, let it go. */
+static void ptun_peer_finish(struct ptun_peer *peer)
+{
+	struct ptun_device *ptun = peer->ptun;
+
+	list_del_rcu(&peer->peer_list);
+	ptun->num_peers--;
+	ptun->peer_gen++;
+	napi_disable(&peer->napi);
+	/* Readers of the device's NAPI list are gone before the free. */
+	__netif_napi_del(&peer->napi);
+	cancel_work_sync(&peer->tx_work);
+	skb_queue_purge(&peer->tx_queue);
+	skb_queue_purge(&peer->rx_queue);
+	ptun_peer_put_rtnl(peer);
+}
+
 /**
  * ptun_peer_remove() - unlink a peer and free it after a grace period
  * @peer: the peer
  *
- * Its keys are wiped when it is freed.
+ * Datagrams still queued for it are dropped. Its keys are wiped when it is
+ * freed.
  *
- * Context: rtnl held.
+ * Context: rtnl held; sleeps.
  */
 void ptun_peer_remove(struct ptun_peer *peer)
 {
-	struct ptun_device *ptun = peer->ptun;
-
 	ASSERT_RTNL();
-	WRITE_ONCE(peer->removed, true);
-	hash_del_rcu(&peer->hash_node);
-	list_del_rcu(&peer->peer_list);
-	ptun->num_peers--;
-	ptun->peer_gen++;
-	ptun_trie_remove_peer(&ptun->trie, &peer->prefixes);
-	timer_shutdown_sync(&peer->timer);
-	ptun_peer_put_rtnl(peer);
+	ptun_peer_unlink(peer);
+	ptun_peer_quiesce(peer->ptun);
+	ptun_peer_finish(peer);
 }
 
 /*
@@ -306,13 +348,19 @@ int ptun_peer_swap_keys(struct ptun_peer *peer)
 	return ptun_peer_new_ring(peer, 0, NULL, true);
 }
 
-/* Context: rtnl held. */
+/* Remove every peer of a device, waiting once. Context: rtnl held. */
 void ptun_peer_remove_all(struct ptun_device *ptun)
 {
 	struct ptun_peer *peer, *tmp;
 
+	ASSERT_RTNL();
+	if (list_empty(&ptun->peer_list))
+		return;
+	list_for_each_entry(peer, &ptun->peer_list, peer_list)
+		ptun_peer_unlink(peer);
+	ptun_peer_quiesce(ptun);
 	list_for_each_entry_safe(peer, tmp, &ptun->peer_list, peer_list)
-		ptun_peer_remove(peer);
+		ptun_peer_finish(peer);
 }
 
 /**

@@ -5,7 +5,9 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/list.h>
+#include <linux/netdevice.h>
 #include <linux/refcount.h>
+#include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <linux/types.h>
@@ -99,6 +101,10 @@ enum ptun_peer_event {
  * @events: pending enum ptun_peer_event bits
  * @event_work: reports @events under rtnl
  * @auto_mtu: device MTU the route to @endpoint allows, 0 if unknown
+ * @tx_queue: datagrams to send, in order, sealed or waiting for a worker
+ * @rx_queue: datagrams received, in order, opened or waiting for a worker
+ * @tx_work: the send stage: sends the sealed head of @tx_queue
+ * @napi: the receive stage: delivers the opened head of @rx_queue
  * @refcount: the device's reference plus one per queued work
  * @free_work: frees the peer after an RCU grace period
  */
@@ -126,6 +132,10 @@ struct ptun_peer {
 	unsigned long events;
 	struct work_struct event_work;
 	unsigned int auto_mtu;
+	struct sk_buff_head tx_queue;
+	struct sk_buff_head rx_queue;
+	struct work_struct tx_work;
+	struct napi_struct napi;
 	refcount_t refcount;
 	struct rcu_work free_work;
 };

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Receive: the UDP socket's encap hook. Find the peer by the receiver id
- * and the key by its id, open the datagram in place, then the replay window,
- * roaming, the inner source check (cryptokey routing) and GRO. Runs in the
- * UDP receive softirq, on whichever CPU the underlay steered the datagram to.
+ * Receive: the UDP socket's encap hook checks the header, finds the peer by
+ * the receiver id and queues the datagram (queue.c). A worker on any CPU
+ * opens it in place with the key its id names and records it in the replay
+ * window. The peer's NAPI then takes the opened datagrams in the order they
+ * came: roaming, the inner source check (cryptokey routing) and GRO.
  */
 
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
-#include <net/gro_cells.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
@@ -21,11 +21,12 @@
 #include "lookup.h"
 #include "peer.h"
 #include "proto.h"
+#include "queue.h"
 #include "socket.h"
 
 static struct ptun_key *ptun_recv_key(struct ptun_peer *peer, u8 key_id)
 {
-	struct ptun_keyring *ring = rcu_dereference(peer->keys);
+	struct ptun_keyring *ring = rcu_dereference_bh(peer->keys);
 	int i;
 
 	if (unlikely(!ring))
@@ -145,30 +146,142 @@ static int ptun_recv_inner(struct ptun_device *ptun, struct ptun_peer *peer,
 	return -1;
 }
 
+static void ptun_recv_drop(struct ptun_device *ptun, struct sk_buff *skb,
+			   int why)
+{
+	if (why >= 0)
+		ptun_drop_inc(ptun, why);
+	DEV_STATS_INC(ptun->dev, rx_dropped);
+	kfree_skb(skb);
+}
+
+/*
+ * The crypto worker's part (queue.c): open with the key the header names,
+ * in either slot, then the replay window, which takes counters in any
+ * order. Context: RCU-bh read side.
+ */
+static void ptun_recv_crypt(struct sk_buff *skb)
+{
+	struct ptun_cb *cb = PTUN_CB(skb);
+	struct ptun_peer *peer = cb->peer;
+	enum ptun_replay_verdict verdict;
+	struct ptun_key *key;
+	int why = -1;
+
+	key = ptun_recv_key(peer, cb->key_id);
+	if (unlikely(!key)) {
+		why = PTUN_DROP_UNKNOWN_KEY;
+	} else if (unlikely(ptun_crypto_open(key, skb, cb->counter))) {
+		why = PTUN_DROP_AUTH_FAILED;
+	} else {
+		verdict = ptun_replay_accept(&key->replay, cb->counter);
+		if (unlikely(verdict == PTUN_REPLAY_SEEN))
+			why = PTUN_DROP_REPLAYED;
+		else if (unlikely(verdict != PTUN_REPLAY_FRESH))
+			why = PTUN_DROP_TOO_OLD;
+	}
+	ptun_cb_finish(skb, why < 0 ? PTUN_CB_DONE : PTUN_CB_DEAD, why);
+	napi_schedule(&peer->napi);
+}
+
+/* Deliver one opened datagram (or drop a dead one). Context: NAPI. */
+static void ptun_recv_deliver(struct ptun_peer *peer, struct sk_buff *skb)
+{
+	struct ptun_device *ptun = peer->ptun;
+	struct net_device *dev = ptun->dev;
+	unsigned int plen;
+	int why;
+
+	if (unlikely(PTUN_CB(skb)->state == PTUN_CB_DEAD)) {
+		ptun_recv_drop(ptun, skb, PTUN_CB(skb)->why);
+		return;
+	}
+
+	/* Authentic and fresh: it counts as heard from, and may roam. */
+	ptun_peer_heard(peer);
+	ptun_recv_roam(peer, skb);
+	plen = skb->len - PTUN_ENCAP_LEN;
+	ptun_peer_rx_add(peer, plen);
+	if (!plen) {			/* keepalive */
+		consume_skb(skb);
+		return;
+	}
+
+	__skb_pull(skb, sizeof(struct ptun_hdr));
+	if (unlikely(pskb_trim(skb, plen))) {
+		ptun_recv_drop(ptun, skb, PTUN_DROP_BAD_INNER);
+		return;
+	}
+	skb_reset_network_header(skb);
+	why = ptun_recv_inner(ptun, peer, skb);
+	if (unlikely(why >= 0)) {
+		ptun_recv_drop(ptun, skb, why);
+		return;
+	}
+	if (unlikely(!netif_running(dev))) {
+		kfree_skb(skb);
+		return;
+	}
+
+	skb_scrub_packet(skb, PTUN_CB(skb)->xnet);
+	skb_reset_mac_header(skb);
+	skb_reset_transport_header(skb);
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	/* The tag covered every byte: no checksum needs checking again. */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	skb->csum_level = ~0;
+	dev_sw_netstats_rx_add(dev, skb->len);
+	napi_gro_receive(&peer->napi, skb);
+}
+
+/**
+ * ptun_recv_poll() - a peer's receive stage: its opened datagrams, in order
+ * @napi: the peer's NAPI
+ * @budget: datagrams it may take
+ *
+ * Context: NAPI (softirq).
+ * Return: the datagrams taken.
+ */
+int ptun_recv_poll(struct napi_struct *napi, int budget)
+{
+	struct ptun_peer *peer = container_of(napi, struct ptun_peer, napi);
+	struct sk_buff *skb;
+	int done = 0;
+
+	while (done < budget &&
+	       (skb = ptun_queue_ready(&peer->rx_queue)) != NULL) {
+		ptun_recv_deliver(peer, skb);
+		done++;
+	}
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
+}
+
 /**
  * ptun_udp_recv() - the UDP encap hook of the device's sockets
  * @sk: the socket
  * @skb: a datagram, data at the UDP header, checksum verified
  *
  * Context: softirq, RCU read side.
- * Return: 0: every datagram is consumed, delivered or dropped.
+ * Return: 0: every datagram is consumed, queued or dropped.
  */
 int ptun_udp_recv(struct sock *sk, struct sk_buff *skb)
 {
 	unsigned int off = skb_transport_offset(skb) + sizeof(struct udphdr);
 	struct ptun_device *ptun = rcu_dereference_sk_user_data(sk);
-	enum ptun_replay_verdict verdict;
 	struct ptun_peer *peer;
 	struct ptun_key *key;
 	struct ptun_hdr *hdr;
-	struct net_device *dev;
 	int why = PTUN_DROP_TRUNCATED;
-	unsigned int plen;
 	u64 counter;
+	int err;
 
-	if (unlikely(!ptun))
-		goto drop_silent;
-	dev = ptun->dev;
+	if (unlikely(!ptun)) {
+		kfree_skb(skb);
+		return 0;
+	}
 	if (unlikely(skb->len < off + PTUN_ENCAP_LEN ||
 		     !pskb_may_pull(skb, off + sizeof(*hdr))))
 		goto drop;
@@ -181,6 +294,7 @@ int ptun_udp_recv(struct sock *sk, struct sk_buff *skb)
 	peer = ptun_peer_by_id(ptun, ntohl(hdr->receiver_id));
 	if (unlikely(!peer))
 		goto drop;
+	/* Cheap tests first: no worker's time for what cannot be opened. */
 	why = PTUN_DROP_UNKNOWN_KEY;
 	key = ptun_recv_key(peer, hdr->key_id);
 	if (unlikely(!key))
@@ -190,56 +304,28 @@ int ptun_udp_recv(struct sock *sk, struct sk_buff *skb)
 	if (unlikely(ptun_replay_too_old(&key->replay, counter)))
 		goto drop;
 
+	PTUN_CB(skb)->peer = peer;
+	PTUN_CB(skb)->counter = counter;
+	PTUN_CB(skb)->key_id = hdr->key_id;
+	PTUN_CB(skb)->xnet = !net_eq(sock_net(sk), dev_net(ptun->dev));
 	/* From here the skb is ours to change: start it at the header. */
 	__skb_pull(skb, off);
-	why = PTUN_DROP_AUTH_FAILED;
-	if (unlikely(ptun_crypto_open(key, skb, counter)))
-		goto drop;
-	verdict = ptun_replay_accept(&key->replay, counter);
-	if (unlikely(verdict != PTUN_REPLAY_FRESH)) {
-		why = verdict == PTUN_REPLAY_SEEN ? PTUN_DROP_REPLAYED :
-						    PTUN_DROP_TOO_OLD;
-		goto drop;
-	}
-
-	/* Authentic and fresh: it counts as heard from, and may roam. */
-	ptun_peer_heard(peer);
-	ptun_recv_roam(peer, skb);
-	plen = skb->len - PTUN_ENCAP_LEN;
-	ptun_peer_rx_add(peer, plen);
-	if (!plen) {			/* keepalive */
-		consume_skb(skb);
-		return 0;
-	}
-
-	__skb_pull(skb, sizeof(struct ptun_hdr));
-	if (unlikely(pskb_trim(skb, plen))) {
-		why = PTUN_DROP_BAD_INNER;
-		goto drop;
-	}
-	skb_reset_network_header(skb);
-	why = ptun_recv_inner(ptun, peer, skb);
-	if (unlikely(why >= 0))
-		goto drop;
-	if (unlikely(!netif_running(dev)))
-		goto drop_silent;
-
-	skb_scrub_packet(skb, !net_eq(sock_net(sk), dev_net(dev)));
-	skb_reset_mac_header(skb);
-	skb_reset_transport_header(skb);
-	skb->dev = dev;
-	skb->pkt_type = PACKET_HOST;
-	/* The tag covered every byte: no checksum needs checking again. */
-	skb->ip_summed = CHECKSUM_UNNECESSARY;
-	skb->csum_level = ~0;
-	dev_sw_netstats_rx_add(dev, skb->len);
-	gro_cells_receive(&ptun->gro_cells, skb);
+	/* Queued beyond this softirq: keep no reference to the underlay. */
+	skb_dst_drop(skb);
+	skb->dev = ptun->dev;
+	err = ptun_queue_enqueue(&ptun->rx_queue, &peer->rx_queue, skb);
+	if (unlikely(err == -ENOSPC))
+		ptun_recv_drop(ptun, skb, -1);
+	else if (unlikely(err))
+		napi_schedule(&peer->napi);
 	return 0;
 
 drop:
-	ptun_drop_inc(ptun, why);
-	DEV_STATS_INC(dev, rx_dropped);
-drop_silent:
-	kfree_skb(skb);
+	ptun_recv_drop(ptun, skb, why);
 	return 0;
+}
+
+int ptun_recv_init(struct ptun_device *ptun)
+{
+	return ptun_queue_init(&ptun->rx_queue, ptun_recv_crypt);
 }

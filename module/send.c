@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Transmit: pick the peer by the inner destination (cryptokey routing),
- * segment GSO packets, route to the peer's endpoint, answer packets too big
- * for that path, seal in place with the primary key and send. All of it on
- * the sending CPU under RCU, with no allocation but the stack's own.
+ * segment GSO packets, route to the peer's endpoint and answer packets too
+ * big for that path, on the sending CPU. Then queue them (queue.c): a
+ * worker on any CPU seals each in place with the primary key, and the
+ * peer's send stage sends them in the order they were queued. No
+ * allocation but the stack's own.
  */
 
 #include <linux/icmp.h>
@@ -22,6 +24,7 @@
 #include "lookup.h"
 #include "peer.h"
 #include "proto.h"
+#include "queue.h"
 #include "send.h"
 #include "socket.h"
 
@@ -76,28 +79,23 @@ static bool ptun_send_fits(struct sk_buff *skb, unsigned int mtu)
 }
 
 /*
- * Seal one packet (already routed through r) and send it. Consumes the
- * skb and the route.
+ * The crypto worker's part (queue.c): take a counter of the primary key,
+ * put the header in front and seal. Context: RCU-bh read side.
  */
-static void ptun_send_sealed(struct ptun_device *ptun, struct ptun_peer *peer,
-			     struct ptun_route *r, struct sk_buff *skb)
+static void ptun_send_crypt(struct sk_buff *skb)
 {
-	unsigned int len = skb->len;
+	struct ptun_peer *peer = PTUN_CB(skb)->peer;
 	struct ptun_key *key;
 	struct ptun_hdr *hdr;
 	u64 counter;
 
 	key = ptun_send_key(peer, &counter);
 	if (unlikely(!key)) {
-		ptun_drop_inc(ptun, PTUN_DROP_TX_NO_KEY);
-		goto drop;
+		ptun_cb_finish(skb, PTUN_CB_DEAD, PTUN_DROP_TX_NO_KEY);
+		goto wake;
 	}
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
-		goto drop;
-	if (skb_cow_head(skb, PTUN_HEADROOM +
-			 LL_RESERVED_SPACE(r->dst->dev)))
-		goto drop;
-
+		goto dead;
 	hdr = skb_push(skb, sizeof(*hdr));
 	hdr->version = PTUN_PROTO_VERSION;
 	hdr->type = PTUN_MSG_DATA;
@@ -106,26 +104,99 @@ static void ptun_send_sealed(struct ptun_device *ptun, struct ptun_peer *peer,
 	hdr->receiver_id = htonl(peer->remote_id);
 	hdr->counter = cpu_to_be64(counter);
 	if (unlikely(ptun_crypto_seal(key, skb, counter)))
-		goto drop;
+		goto dead;
+	ptun_cb_finish(skb, PTUN_CB_DONE, -1);
+	goto wake;
+dead:
+	ptun_cb_finish(skb, PTUN_CB_DEAD, -1);
+wake:
+	queue_work(ptun_crypt_wq, &peer->tx_work);
+}
 
-	ptun_peer_tx_add(peer, len);
-	if (time_after(jiffies, READ_ONCE(peer->last_tx)))
-		WRITE_ONCE(peer->last_tx, jiffies);
-	ptun_socket_xmit(ptun, r, skb);
-	return;
-
-drop:
-	dst_release(r->dst);
+static void ptun_send_drop(struct ptun_device *ptun, struct sk_buff *skb,
+			   int why)
+{
+	if (why >= 0)
+		ptun_drop_inc(ptun, why);
 	DEV_STATS_INC(ptun->dev, tx_dropped);
 	kfree_skb(skb);
 }
 
+/*
+ * Send a batch of the sealed datagrams at the head of the peer's queue, in
+ * order, along one route. Return: whether the queue may hold more.
+ */
+static bool ptun_send_batch(struct ptun_peer *peer)
+{
+	struct ptun_device *ptun = peer->ptun;
+	struct ptun_route r;
+	struct sk_buff *skb;
+	int err = 1, n;
+
+	rcu_read_lock_bh();
+	for (n = 0; n < PTUN_QUEUE_BATCH; n++) {
+		skb = ptun_queue_ready(&peer->tx_queue);
+		if (!skb)
+			break;
+		if (PTUN_CB(skb)->state == PTUN_CB_DEAD) {
+			ptun_send_drop(ptun, skb, PTUN_CB(skb)->why);
+			continue;
+		}
+		if (err > 0)
+			err = ptun_socket_route(ptun, peer, &r);
+		if (unlikely(err)) {
+			ptun_send_drop(ptun, skb, PTUN_DROP_TX_NO_ENDPOINT);
+			continue;
+		}
+		ptun_peer_tx_add(peer, PTUN_CB(skb)->len);
+		if (time_after(jiffies, READ_ONCE(peer->last_tx)))
+			WRITE_ONCE(peer->last_tx, jiffies);
+		if (!skb->protocol)	/* a keepalive */
+			skb->protocol = r.family == AF_INET ?
+					htons(ETH_P_IP) : htons(ETH_P_IPV6);
+		dst_hold(r.dst);
+		ptun_socket_xmit(ptun, &r, skb);
+	}
+	if (!err)
+		dst_release(r.dst);
+	rcu_read_unlock_bh();
+	return n == PTUN_QUEUE_BATCH;
+}
+
+/**
+ * ptun_send_stage() - a peer's send stage: its sealed datagrams, in order
+ * @work: the peer's tx_work
+ *
+ * Context: process (ptun_crypt_wq); never runs twice at once.
+ */
+void ptun_send_stage(struct work_struct *work)
+{
+	struct ptun_peer *peer = container_of(work, struct ptun_peer,
+					      tx_work);
+
+	while (ptun_send_batch(peer))
+		cond_resched();
+}
+
+/* Queue one datagram for sealing. Context: bottom halves disabled. */
+static void ptun_send_queue(struct ptun_device *ptun, struct ptun_peer *peer,
+			    struct sk_buff *skb)
+{
+	int err;
+
+	PTUN_CB(skb)->peer = peer;
+	PTUN_CB(skb)->len = skb->len;
+	err = ptun_queue_enqueue(&ptun->tx_queue, &peer->tx_queue, skb);
+	if (unlikely(err == -ENOSPC))
+		ptun_send_drop(ptun, skb, -1);
+	else if (unlikely(err))
+		queue_work(ptun_crypt_wq, &peer->tx_work);
+}
+
 static void ptun_send_one(struct ptun_device *ptun, struct ptun_peer *peer,
-			  struct ptun_route *route, struct sk_buff *skb,
+			  struct ptun_route *r, struct sk_buff *skb,
 			  unsigned int mtu)
 {
-	struct ptun_route r = *route;
-
 	if (unlikely(!ptun_send_fits(skb, mtu))) {
 		ptun_drop_inc(ptun, PTUN_DROP_TX_TOO_BIG);
 		ptun_send_too_big(skb, mtu);
@@ -133,10 +204,14 @@ static void ptun_send_one(struct ptun_device *ptun, struct ptun_peer *peer,
 		kfree_skb(skb);
 		return;
 	}
-	dst_hold(r.dst);
+	/* Room for the outer headers now, so the stage need not copy. */
+	if (skb_cow_head(skb, PTUN_HEADROOM + LL_RESERVED_SPACE(r->dst->dev))) {
+		ptun_send_drop(ptun, skb, -1);
+		return;
+	}
 	/* Nothing of the inner packet's routing or conntrack goes outside. */
 	skb_scrub_packet(skb, false);
-	ptun_send_sealed(ptun, peer, &r, skb);
+	ptun_send_queue(ptun, peer, skb);
 }
 
 static void ptun_send_unreachable(struct net_device *dev, struct sk_buff *skb)
@@ -229,15 +304,18 @@ void ptun_send_keepalive(struct ptun_peer *peer)
 	rcu_read_lock_bh();
 	if (!netif_running(ptun->dev) || ptun_socket_route(ptun, peer, &r))
 		goto out;
+	dst_release(r.dst);
 	skb = alloc_skb(PTUN_HEADROOM + MAX_HEADER + PTUN_TAG_LEN, GFP_ATOMIC);
-	if (!skb) {
-		dst_release(r.dst);
+	if (!skb)
 		goto out;
-	}
 	skb_reserve(skb, PTUN_HEADROOM + MAX_HEADER);
 	skb_reset_network_header(skb);
-	skb->protocol = r.family == AF_INET ? htons(ETH_P_IP) : htons(ETH_P_IPV6);
-	ptun_send_sealed(ptun, peer, &r, skb);
+	ptun_send_queue(ptun, peer, skb);
 out:
 	rcu_read_unlock_bh();
+}
+
+int ptun_send_init(struct ptun_device *ptun)
+{
+	return ptun_queue_init(&ptun->tx_queue, ptun_send_crypt);
 }

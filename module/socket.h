@@ -7,6 +7,7 @@
 #include <linux/types.h>
 
 struct dst_entry;
+struct napi_struct;
 struct ptun_device;
 struct ptun_endpoint;
 struct ptun_peer;
@@ -53,5 +54,7 @@ int ptun_socket_open(struct ptun_device *ptun, u16 port);
 void ptun_socket_close(struct ptun_device *ptun);
 
 int ptun_udp_recv(struct sock *sk, struct sk_buff *skb);
+int ptun_recv_poll(struct napi_struct *napi, int budget);
+int ptun_recv_init(struct ptun_device *ptun);
 
 #endif /* _PTUN_SOCKET_H */
