@@ -2,9 +2,9 @@
 /*
  * AEAD through the kernel crypto API. Transforms are allocated when a key
  * is installed, never per packet, and only synchronous implementations are
- * asked for, so a datagram is sealed or opened in place, on the CPU that
- * carries it, with the request in a per-CPU scratch area: no allocation on
- * the packet path.
+ * asked for, so a datagram is sealed or opened in place, by the crypto
+ * worker that takes it (queue.c), with the request in a per-CPU scratch
+ * area: no allocation on the packet path.
  */
 
 #include <crypto/aead.h>
@@ -29,9 +29,9 @@ struct ptun_req_scratch {
 
 /*
  * One request, and the scatterlist it walks, per CPU (too big for the
- * stack of a softirq). Every user runs with bottom halves disabled (the
- * transmit path, the UDP receive hook, timers), and each finishes with the
- * request before handing the packet to the stack, so uses never nest.
+ * stack of a softirq). Every user is a crypto worker with bottom halves
+ * disabled, and each finishes with the request before it goes on to the
+ * next datagram, so uses never nest.
  */
 static struct ptun_req_scratch __percpu *ptun_req;
 

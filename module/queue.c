@@ -24,6 +24,7 @@ static void ptun_queue_work(struct work_struct *work)
 {
 	struct ptun_crypt_queue *q = container_of(work, struct ptun_worker,
 						  work)->queue;
+	struct ptun_peer *peer, *last;
 	struct sk_buff *skb;
 	int n;
 
@@ -34,12 +35,20 @@ static void ptun_queue_work(struct work_struct *work)
 		 * into one NAPI run keeps GRO useful.
 		 */
 		rcu_read_lock_bh();
+		last = NULL;
 		for (n = 0; n < PTUN_QUEUE_BATCH; n++) {
 			skb = ptr_ring_consume(&q->ring);
 			if (!skb)
 				break;
+			/* Once marked, the skb is the stage's: read it first. */
+			peer = PTUN_CB(skb)->peer;
+			if (last && last != peer)
+				q->wake(last);
+			last = peer;
 			q->crypt(skb);
 		}
+		if (last)
+			q->wake(last);
 		rcu_read_unlock_bh();
 		cond_resched();
 	} while (skb);
@@ -49,12 +58,14 @@ static void ptun_queue_work(struct work_struct *work)
  * ptun_queue_init() - set up a device's ring of one direction
  * @q: the ring
  * @crypt: what the workers do to each datagram
+ * @wake: how they wake a peer's stage
  *
  * Context: process.
  * Return: 0 or -ENOMEM.
  */
 int ptun_queue_init(struct ptun_crypt_queue *q,
-		    void (*crypt)(struct sk_buff *skb))
+		    void (*crypt)(struct sk_buff *skb),
+		    void (*wake)(struct ptun_peer *peer))
 {
 	int cpu, err;
 
@@ -73,6 +84,7 @@ int ptun_queue_init(struct ptun_crypt_queue *q,
 		w->queue = q;
 	}
 	q->crypt = crypt;
+	q->wake = wake;
 	q->last_cpu = -1;
 	return 0;
 }

@@ -62,7 +62,8 @@ struct ptun_worker {
  * @ring: the datagrams, in no order that matters: each is also in its
  *	peer's queue, which keeps the order
  * @worker: per-CPU workers that drain @ring
- * @crypt: seals or opens one datagram, marks it and wakes its peer's stage
+ * @crypt: seals or opens one datagram and marks it
+ * @wake: wakes a peer's stage, once per run of its datagrams in a batch
  * @last_cpu: the CPU given the previous datagram (round robin; racy, as
  *	only the spread matters)
  */
@@ -70,11 +71,13 @@ struct ptun_crypt_queue {
 	struct ptr_ring ring;
 	struct ptun_worker __percpu *worker;
 	void (*crypt)(struct sk_buff *skb);
+	void (*wake)(struct ptun_peer *peer);
 	int last_cpu;
 };
 
 int ptun_queue_init(struct ptun_crypt_queue *q,
-		    void (*crypt)(struct sk_buff *skb));
+		    void (*crypt)(struct sk_buff *skb),
+		    void (*wake)(struct ptun_peer *peer));
 void ptun_queue_free(struct ptun_crypt_queue *q);
 void ptun_queue_flush(struct ptun_crypt_queue *q);
 int ptun_queue_enqueue(struct ptun_crypt_queue *q, struct sk_buff_head *pq,

@@ -163,12 +163,11 @@ static void ptun_recv_drop(struct ptun_device *ptun, struct sk_buff *skb,
 static void ptun_recv_crypt(struct sk_buff *skb)
 {
 	struct ptun_cb *cb = PTUN_CB(skb);
-	struct ptun_peer *peer = cb->peer;
 	enum ptun_replay_verdict verdict;
 	struct ptun_key *key;
 	int why = -1;
 
-	key = ptun_recv_key(peer, cb->key_id);
+	key = ptun_recv_key(cb->peer, cb->key_id);
 	if (unlikely(!key)) {
 		why = PTUN_DROP_UNKNOWN_KEY;
 	} else if (unlikely(ptun_crypto_open(key, skb, cb->counter))) {
@@ -181,6 +180,10 @@ static void ptun_recv_crypt(struct sk_buff *skb)
 			why = PTUN_DROP_TOO_OLD;
 	}
 	ptun_cb_finish(skb, why < 0 ? PTUN_CB_DONE : PTUN_CB_DEAD, why);
+}
+
+static void ptun_recv_wake(struct ptun_peer *peer)
+{
 	napi_schedule(&peer->napi);
 }
 
@@ -327,5 +330,6 @@ drop:
 
 int ptun_recv_init(struct ptun_device *ptun)
 {
-	return ptun_queue_init(&ptun->rx_queue, ptun_recv_crypt);
+	return ptun_queue_init(&ptun->rx_queue, ptun_recv_crypt,
+			       ptun_recv_wake);
 }

@@ -92,7 +92,7 @@ static void ptun_send_crypt(struct sk_buff *skb)
 	key = ptun_send_key(peer, &counter);
 	if (unlikely(!key)) {
 		ptun_cb_finish(skb, PTUN_CB_DEAD, PTUN_DROP_TX_NO_KEY);
-		goto wake;
+		return;
 	}
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		goto dead;
@@ -106,11 +106,9 @@ static void ptun_send_crypt(struct sk_buff *skb)
 	if (unlikely(ptun_crypto_seal(key, skb, counter)))
 		goto dead;
 	ptun_cb_finish(skb, PTUN_CB_DONE, -1);
-	goto wake;
+	return;
 dead:
 	ptun_cb_finish(skb, PTUN_CB_DEAD, -1);
-wake:
-	queue_work(ptun_crypt_wq, &peer->tx_work);
 }
 
 static void ptun_send_drop(struct ptun_device *ptun, struct sk_buff *skb,
@@ -163,6 +161,12 @@ static bool ptun_send_batch(struct ptun_peer *peer)
 	return n == PTUN_QUEUE_BATCH;
 }
 
+/* Wake the peer's send stage. Context: bottom halves disabled. */
+static void ptun_send_wake(struct ptun_peer *peer)
+{
+	queue_work(ptun_crypt_wq, &peer->tx_work);
+}
+
 /**
  * ptun_send_stage() - a peer's send stage: its sealed datagrams, in order
  * @work: the peer's tx_work
@@ -190,7 +194,7 @@ static void ptun_send_queue(struct ptun_device *ptun, struct ptun_peer *peer,
 	if (unlikely(err == -ENOSPC))
 		ptun_send_drop(ptun, skb, -1);
 	else if (unlikely(err))
-		queue_work(ptun_crypt_wq, &peer->tx_work);
+		ptun_send_wake(peer);
 }
 
 static void ptun_send_one(struct ptun_device *ptun, struct ptun_peer *peer,
@@ -317,5 +321,6 @@ out:
 
 int ptun_send_init(struct ptun_device *ptun)
 {
-	return ptun_queue_init(&ptun->tx_queue, ptun_send_crypt);
+	return ptun_queue_init(&ptun->tx_queue, ptun_send_crypt,
+			       ptun_send_wake);
 }
