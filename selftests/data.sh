@@ -110,6 +110,30 @@ server_three_clients() {
 	expect_eq "$(drops_line srv)" "" "server drops"
 }
 
+# A burst of numbered datagrams through one peer arrives in the order it was
+# sent, for inner IPv4 and IPv6: the crypto workers of every CPU seal and
+# open the burst, and each peer's stages let datagrams go on only in the
+# order they were queued.
+burst_in_order() {
+	local dst out pid got n=3000
+	tun_join srv c1 1 chacha20-poly1305 4
+	ping_ok c1 10.9.0.1
+	for dst in 10.9.0.1 fd09::1; do
+		out=$DTMP/burst-$dst
+		rm -f "$DTMP/ready"
+		bgns srv python3 "$BURST" recv "$dst" 7000 "$n" "$DTMP/ready" > "$out"
+		pid=$BG_PID
+		wait_for 60 test -s "$DTMP/ready"
+		nsrun c1 python3 "$BURST" send "$dst" 7000 "$n"
+		wait "$pid"
+		echo "# to $dst: $(cat "$out")"
+		got=$(jq .received "$out")
+		[ "$got" -ge $((n * 9 / 10)) ] || fail "only $got of $n datagrams arrived"
+		expect_eq "$(jq .inversions "$out")" 0 "datagrams out of order"
+	done
+	expect_eq "$(drops_line srv)" "" "server drops"
+}
+
 # The underlay sees only UDP to and from the tunnel ports and no byte of
 # the inner packets: a marker sent in pings and UDP is found on ptun0 (so it
 # was sent) and nowhere in the veth capture.
@@ -228,6 +252,7 @@ trap reload EXIT
 ktap_test "v4/v6 in v4/v6 ping and iperf3 between two namespaces, chacha20-poly1305" chacha_both_ways
 ktap_test "v4/v6 in v4/v6 ping and iperf3 between two namespaces, aes-256-gcm" aes_both_ways
 ktap_test "a server with three clients reaches each through its own peer" server_three_clients
+ktap_test "a burst through one peer arrives in the order it was sent" burst_in_order
 ktap_test "the underlay carries only UDP between the ports, no plaintext" underlay_shows_no_plaintext
 ktap_test "no peer for the destination: ICMP unreachable and tx_errors" no_peer_for_destination
 ktap_test "a device moved to another namespace keeps the tunnel up" moved_device_keeps_tunnel
