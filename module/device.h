@@ -116,6 +116,22 @@ static inline void ptun_drop_inc(struct ptun_device *ptun, enum ptun_drop why)
 }
 
 /*
+ * Drop a datagram on the packet path: count it in the device's rx or tx
+ * drops and, when @why is a reason (>= 0), by that reason.
+ */
+static inline void ptun_drop_skb(struct ptun_device *ptun, struct sk_buff *skb,
+				 int why, bool rx)
+{
+	if (why >= 0)
+		ptun_drop_inc(ptun, why);
+	if (rx)
+		DEV_STATS_INC(ptun->dev, rx_dropped);
+	else
+		DEV_STATS_INC(ptun->dev, tx_dropped);
+	kfree_skb(skb);
+}
+
+/*
  * Worst-case bytes added to an inner packet: outer IPv6 (40) and UDP (8)
  * headers, ptun's header (16) and the AEAD tag (16).
  */

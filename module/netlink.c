@@ -279,7 +279,7 @@ static int ptun_nl_apply_conf(struct net_device *dev, struct genl_info *info)
 		/* Routes to the peers may depend on the mark. */
 		if (dev->reg_state == NETREG_REGISTERED)
 			list_for_each_entry(peer, &ptun->peer_list, peer_list)
-				dst_cache_reset(&peer->dst_cache);
+				ptun_peer_reroute(peer);
 	}
 	return 0;
 }

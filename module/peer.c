@@ -363,6 +363,14 @@ void ptun_peer_remove_all(struct ptun_device *ptun)
 		ptun_peer_finish(peer);
 }
 
+/* The route and what was learnt of it. Context: endpoint_lock written. */
+static void ptun_peer_forget_path(struct ptun_peer *peer)
+{
+	peer->path_gen++;
+	WRITE_ONCE(peer->tx_mtu, 0);
+	dst_cache_reset(&peer->dst_cache);
+}
+
 /**
  * ptun_peer_set_endpoint() - move a peer
  * @peer: the peer
@@ -375,7 +383,23 @@ void ptun_peer_set_endpoint(struct ptun_peer *peer,
 {
 	write_lock_bh(&peer->endpoint_lock);
 	peer->endpoint = *ep;
-	dst_cache_reset(&peer->dst_cache);
+	ptun_peer_forget_path(peer);
+	write_unlock_bh(&peer->endpoint_lock);
+}
+
+/**
+ * ptun_peer_reroute() - forget the route to a peer: it is found again
+ * @peer: the peer
+ *
+ * For what changes routing to the endpoint without moving it (the device's
+ * mark, the settings' table).
+ *
+ * Context: any; bottom halves may be enabled.
+ */
+void ptun_peer_reroute(struct ptun_peer *peer)
+{
+	write_lock_bh(&peer->endpoint_lock);
+	ptun_peer_forget_path(peer);
 	write_unlock_bh(&peer->endpoint_lock);
 }
 

@@ -82,9 +82,16 @@ enum ptun_peer_event {
  * @hash_node: entry in the device's id hash (rtnl; RCU readers)
  * @peer_list: entry in the device's peer list (rtnl; RCU readers)
  * @prefixes: the peer's trie nodes (rtnl)
- * @endpoint_lock: protects @endpoint; readers on the packet path
+ * @endpoint_lock: protects @endpoint and @path_gen; readers on the packet
+ *	path
  * @endpoint: where the peer is
+ * @path_gen: bumped whenever the way to @endpoint may have changed (a move,
+ *	the device's mark, the settings): what was learnt of an older
+ *	generation's route is not stored
  * @dst_cache: cached route to @endpoint, reset when it changes
+ * @tx_mtu: inner MTU of the path the send stage last routed along, 0 when
+ *	unknown; lets ptun_xmit() skip routing each packet (lockless)
+ * @tx_headroom: link-layer room that path's device wants (lockless)
  * @keys: the key slots; RCU, replaced under rtnl
  * @stats: traffic counters
  * @last_rx: jiffies of the last authenticated datagram, or of the moment
@@ -117,7 +124,10 @@ struct ptun_peer {
 	struct list_head prefixes;
 	rwlock_t endpoint_lock;
 	struct ptun_endpoint endpoint;
+	u32 path_gen;
 	struct dst_cache dst_cache;
+	unsigned int tx_mtu;
+	unsigned int tx_headroom;
 	struct ptun_keyring __rcu *keys;
 	struct ptun_peer_stats __percpu *stats;
 	unsigned long last_rx;
@@ -149,6 +159,7 @@ void ptun_peer_set_endpoint(struct ptun_peer *peer,
 			    const struct ptun_endpoint *ep);
 bool ptun_peer_path_mtu(struct ptun_peer *peer,
 			const struct ptun_endpoint *ep);
+void ptun_peer_reroute(struct ptun_peer *peer);
 void ptun_peer_set_keepalive(struct ptun_peer *peer, u32 keepalive,
 			     u32 timeout);
 int ptun_peer_set_key(struct ptun_peer *peer, enum ptun_key_slot slot,

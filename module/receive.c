@@ -146,15 +146,6 @@ static int ptun_recv_inner(struct ptun_device *ptun, struct ptun_peer *peer,
 	return -1;
 }
 
-static void ptun_recv_drop(struct ptun_device *ptun, struct sk_buff *skb,
-			   int why)
-{
-	if (why >= 0)
-		ptun_drop_inc(ptun, why);
-	DEV_STATS_INC(ptun->dev, rx_dropped);
-	kfree_skb(skb);
-}
-
 /*
  * The crypto worker's part (queue.c): open with the key the header names,
  * in either slot, then the replay window, which takes counters in any
@@ -196,7 +187,7 @@ static void ptun_recv_deliver(struct ptun_peer *peer, struct sk_buff *skb)
 	int why;
 
 	if (unlikely(PTUN_CB(skb)->state == PTUN_CB_DEAD)) {
-		ptun_recv_drop(ptun, skb, PTUN_CB(skb)->why);
+		ptun_drop_skb(ptun, skb, PTUN_CB(skb)->why, true);
 		return;
 	}
 
@@ -212,13 +203,13 @@ static void ptun_recv_deliver(struct ptun_peer *peer, struct sk_buff *skb)
 
 	__skb_pull(skb, sizeof(struct ptun_hdr));
 	if (unlikely(pskb_trim(skb, plen))) {
-		ptun_recv_drop(ptun, skb, PTUN_DROP_BAD_INNER);
+		ptun_drop_skb(ptun, skb, PTUN_DROP_BAD_INNER, true);
 		return;
 	}
 	skb_reset_network_header(skb);
 	why = ptun_recv_inner(ptun, peer, skb);
 	if (unlikely(why >= 0)) {
-		ptun_recv_drop(ptun, skb, why);
+		ptun_drop_skb(ptun, skb, why, true);
 		return;
 	}
 	if (unlikely(!netif_running(dev))) {
@@ -318,13 +309,13 @@ int ptun_udp_recv(struct sock *sk, struct sk_buff *skb)
 	skb->dev = ptun->dev;
 	err = ptun_queue_enqueue(&ptun->rx_queue, &peer->rx_queue, skb);
 	if (unlikely(err == -ENOSPC))
-		ptun_recv_drop(ptun, skb, -1);
+		ptun_drop_skb(ptun, skb, -1, true);
 	else if (unlikely(err))
-		napi_schedule(&peer->napi);
+		ptun_recv_wake(peer);
 	return 0;
 
 drop:
-	ptun_recv_drop(ptun, skb, why);
+	ptun_drop_skb(ptun, skb, why, true);
 	return 0;
 }
 

@@ -111,13 +111,31 @@ dead:
 	ptun_cb_finish(skb, PTUN_CB_DEAD, -1);
 }
 
-static void ptun_send_drop(struct ptun_device *ptun, struct sk_buff *skb,
-			   int why)
+/*
+ * Remember the path a route to the peer takes, for ptun_xmit(): its inner
+ * MTU (0 when routing failed, so the next packet routes and answers) and
+ * its device's link-layer room. Nothing is stored when the peer moved or
+ * was rerouted after @r was found. Return: the inner MTU, 0 on failure.
+ */
+static unsigned int ptun_send_learn(struct ptun_peer *peer,
+				    const struct ptun_route *r, int err)
 {
-	if (why >= 0)
-		ptun_drop_inc(ptun, why);
-	DEV_STATS_INC(ptun->dev, tx_dropped);
-	kfree_skb(skb);
+	unsigned int mtu = 0, room = 0;
+
+	if (!err) {
+		mtu = dst_mtu(r->dst) - (r->family == AF_INET ?
+					 PTUN_OVERHEAD4 : PTUN_OVERHEAD6);
+		room = LL_RESERVED_SPACE(r->dst->dev);
+	}
+	read_lock_bh(&peer->endpoint_lock);
+	if (r->gen == peer->path_gen &&
+	    (READ_ONCE(peer->tx_mtu) != mtu ||
+	     READ_ONCE(peer->tx_headroom) != room)) {
+		WRITE_ONCE(peer->tx_headroom, room);
+		WRITE_ONCE(peer->tx_mtu, mtu);
+	}
+	read_unlock_bh(&peer->endpoint_lock);
+	return mtu;
 }
 
 /*
@@ -137,13 +155,17 @@ static bool ptun_send_batch(struct ptun_peer *peer)
 		if (!skb)
 			break;
 		if (PTUN_CB(skb)->state == PTUN_CB_DEAD) {
-			ptun_send_drop(ptun, skb, PTUN_CB(skb)->why);
+			ptun_drop_skb(ptun, skb, PTUN_CB(skb)->why, false);
 			continue;
 		}
-		if (err > 0)
+		if (err > 0) {
 			err = ptun_socket_route(ptun, peer, &r);
+			/* The path may have changed: ptun_xmit() checks by it. */
+			ptun_send_learn(peer, &r, err);
+		}
 		if (unlikely(err)) {
-			ptun_send_drop(ptun, skb, PTUN_DROP_TX_NO_ENDPOINT);
+			ptun_drop_skb(ptun, skb, PTUN_DROP_TX_NO_ENDPOINT,
+				      false);
 			continue;
 		}
 		ptun_peer_tx_add(peer, PTUN_CB(skb)->len);
@@ -192,25 +214,18 @@ static void ptun_send_queue(struct ptun_device *ptun, struct ptun_peer *peer,
 	PTUN_CB(skb)->len = skb->len;
 	err = ptun_queue_enqueue(&ptun->tx_queue, &peer->tx_queue, skb);
 	if (unlikely(err == -ENOSPC))
-		ptun_send_drop(ptun, skb, -1);
+		ptun_drop_skb(ptun, skb, -1, false);
 	else if (unlikely(err))
 		ptun_send_wake(peer);
 }
 
+/* Queue a packet that fits the path. Context: bottom halves disabled. */
 static void ptun_send_one(struct ptun_device *ptun, struct ptun_peer *peer,
-			  struct ptun_route *r, struct sk_buff *skb,
-			  unsigned int mtu)
+			  struct sk_buff *skb)
 {
-	if (unlikely(!ptun_send_fits(skb, mtu))) {
-		ptun_drop_inc(ptun, PTUN_DROP_TX_TOO_BIG);
-		ptun_send_too_big(skb, mtu);
-		DEV_STATS_INC(ptun->dev, tx_dropped);
-		kfree_skb(skb);
-		return;
-	}
 	/* Room for the outer headers now, so the stage need not copy. */
-	if (skb_cow_head(skb, PTUN_HEADROOM + LL_RESERVED_SPACE(r->dst->dev))) {
-		ptun_send_drop(ptun, skb, -1);
+	if (skb_cow_head(skb, PTUN_HEADROOM + READ_ONCE(peer->tx_headroom))) {
+		ptun_drop_skb(ptun, skb, -1, false);
 		return;
 	}
 	/* Nothing of the inner packet's routing or conntrack goes outside. */
@@ -236,7 +251,8 @@ netdev_tx_t ptun_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct ptun_route r;
 	unsigned int mtu;
 	const void *daddr;
-	int family;
+	int family, err;
+	bool fits;
 
 	if (skb->protocol == htons(ETH_P_IP) &&
 	    pskb_network_may_pull(skb, sizeof(struct iphdr)) &&
@@ -259,30 +275,48 @@ netdev_tx_t ptun_xmit(struct sk_buff *skb, struct net_device *dev)
 		ptun_send_unreachable(dev, skb);
 		goto unlock_drop;
 	}
-	if (unlikely(ptun_socket_route(ptun, peer, &r))) {
-		ptun_drop_inc(ptun, PTUN_DROP_TX_NO_ENDPOINT);
-		ptun_send_unreachable(dev, skb);
+	/*
+	 * Measure the packet against the path the send stage last routed
+	 * along. Route here only when that is unknown, or when the packet
+	 * seems too big, since the path may have grown: so a packet is
+	 * refused only by a fresh route, and one too big for a path that
+	 * shrank since the last batch goes fragmented outside.
+	 */
+	mtu = READ_ONCE(peer->tx_mtu);
+	fits = mtu && ptun_send_fits(skb, mtu);
+	if (unlikely(!fits)) {
+		err = ptun_socket_route(ptun, peer, &r);
+		mtu = ptun_send_learn(peer, &r, err);
+		if (unlikely(err)) {
+			ptun_drop_inc(ptun, PTUN_DROP_TX_NO_ENDPOINT);
+			ptun_send_unreachable(dev, skb);
+			goto unlock_drop;
+		}
+		dst_release(r.dst);
+		fits = ptun_send_fits(skb, mtu);
+	}
+
+	if (unlikely(!fits)) {
+		ptun_drop_inc(ptun, PTUN_DROP_TX_TOO_BIG);
+		ptun_send_too_big(skb, mtu);
+		DEV_STATS_INC(dev, tx_dropped);
 		goto unlock_drop;
 	}
-	mtu = dst_mtu(r.dst);
-	mtu -= r.family == AF_INET ? PTUN_OVERHEAD4 : PTUN_OVERHEAD6;
-
-	if (!skb_is_gso(skb) || !ptun_send_fits(skb, mtu)) {
-		ptun_send_one(ptun, peer, &r, skb, mtu);
+	if (!skb_is_gso(skb)) {
+		ptun_send_one(ptun, peer, skb);
 	} else {
+		/* Each segment fits: that is what the GSO check said. */
 		segs = skb_gso_segment(skb, 0);
 		if (IS_ERR_OR_NULL(segs)) {
 			DEV_STATS_INC(dev, tx_dropped);
-			dst_release(r.dst);
 			goto unlock_drop;
 		}
 		consume_skb(skb);
 		skb_list_walk_safe(segs, skb, next) {
 			skb_mark_not_on_list(skb);
-			ptun_send_one(ptun, peer, &r, skb, mtu);
+			ptun_send_one(ptun, peer, skb);
 		}
 	}
-	dst_release(r.dst);
 	rcu_read_unlock_bh();
 	return NETDEV_TX_OK;
 

@@ -204,7 +204,7 @@ int ptun_settings_replace(struct ptun_device *ptun, struct ptun_settings *s,
 	if (old && old->mtu && (!s || !s->mtu))
 		ptun_settings_restore_mtu(ptun);
 	list_for_each_entry(peer, &ptun->peer_list, peer_list)
-		dst_cache_reset(&peer->dst_cache);
+		ptun_peer_reroute(peer);
 	if (old)
 		kvfree_rcu(old, rcu);
 	return 0;

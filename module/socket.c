@@ -131,7 +131,7 @@ u32 ptun_socket_mark(struct ptun_device *ptun)
  * ptun_socket_route() - find how a datagram to a peer leaves
  * @ptun: the device
  * @peer: the peer
- * @r: filled in; r->dst holds a reference on success
+ * @r: filled in; r->dst holds a reference on success, r->gen is set always
  *
  * Context: RCU read side, bottom halves disabled.
  * Return: 0, or -ENOTCONN without a socket or endpoint, or the routing error.
@@ -145,6 +145,7 @@ int ptun_socket_route(struct ptun_device *ptun, struct ptun_peer *peer,
 
 	read_lock_bh(&peer->endpoint_lock);
 	ep = peer->endpoint;
+	r->gen = peer->path_gen;
 	read_unlock_bh(&peer->endpoint_lock);
 
 	switch (ep.addr.sa_family) {

@@ -24,6 +24,7 @@ struct sock;
  * @daddr6: the peer's address
  * @dport: the peer's port
  * @mark: the outer mark M the route was found with; the datagram carries it
+ * @gen: the peer's path_gen when its endpoint was read
  */
 struct ptun_route {
 	struct sock *sk;
@@ -41,6 +42,7 @@ struct ptun_route {
 	};
 	__be16 dport;
 	u32 mark;
+	u32 gen;
 };
 
 u32 ptun_socket_mark(struct ptun_device *ptun);
