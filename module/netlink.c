@@ -137,6 +137,9 @@ static void ptun_nl_post_doit(const struct ptun_genl_op *ops,
 	rtnl_unlock();
 }
 
+/* Drop reason i is attribute i + 1 of the drops nest. */
+static_assert((int)PTUN_DROP_MAX == (int)PTUN_A_DROPS_MAX);
+
 static int ptun_nl_put_drops(struct sk_buff *skb, struct ptun_device *ptun)
 {
 	u64 drops[PTUN_DROP_MAX];

@@ -59,13 +59,14 @@ static void ptun_queue_work(struct work_struct *work)
  * @q: the ring
  * @crypt: what the workers do to each datagram
  * @wake: how they wake a peer's stage
+ * @full_why: the drop reason when the ring or a peer's queue is full
  *
  * Context: process.
  * Return: 0 or -ENOMEM.
  */
 int ptun_queue_init(struct ptun_crypt_queue *q,
 		    void (*crypt)(struct sk_buff *skb),
-		    void (*wake)(struct ptun_peer *peer))
+		    void (*wake)(struct ptun_peer *peer), int full_why)
 {
 	int cpu, err;
 
@@ -86,6 +87,7 @@ int ptun_queue_init(struct ptun_crypt_queue *q,
 	q->crypt = crypt;
 	q->wake = wake;
 	q->last_cpu = -1;
+	q->full_why = full_why;
 	return 0;
 }
 
@@ -137,8 +139,9 @@ static int ptun_queue_next_cpu(struct ptun_crypt_queue *q)
  *
  * Context: bottom halves disabled.
  * Return: 0 when queued; -ENOSPC when the peer's queue is full (the skb is
- * still the caller's); -ENOBUFS when the ring is full: the skb is in the
- * peer's queue marked dead, and the caller must wake the peer's stage.
+ * still the caller's, to drop for q->full_why); -ENOBUFS when the ring is
+ * full: the skb is in the peer's queue marked dead for q->full_why, and
+ * the caller must wake the peer's stage.
  */
 int ptun_queue_enqueue(struct ptun_crypt_queue *q, struct sk_buff_head *pq,
 		       struct sk_buff *skb)
@@ -158,7 +161,7 @@ int ptun_queue_enqueue(struct ptun_crypt_queue *q, struct sk_buff_head *pq,
 	 * wake-up of the stage finds it.
 	 */
 	if (unlikely(ptr_ring_produce(&q->ring, skb))) {
-		ptun_cb_finish(skb, PTUN_CB_DEAD, -1);
+		ptun_cb_finish(skb, PTUN_CB_DEAD, q->full_why);
 		return -ENOBUFS;
 	}
 	cpu = ptun_queue_next_cpu(q);

@@ -66,6 +66,8 @@ struct ptun_worker {
  * @wake: wakes a peer's stage, once per run of its datagrams in a batch
  * @last_cpu: the CPU given the previous datagram (round robin; racy, as
  *	only the spread matters)
+ * @full_why: the drop reason of a datagram that finds @ring or its peer's
+ *	queue full
  */
 struct ptun_crypt_queue {
 	struct ptr_ring ring;
@@ -73,11 +75,12 @@ struct ptun_crypt_queue {
 	void (*crypt)(struct sk_buff *skb);
 	void (*wake)(struct ptun_peer *peer);
 	int last_cpu;
+	int full_why;
 };
 
 int ptun_queue_init(struct ptun_crypt_queue *q,
 		    void (*crypt)(struct sk_buff *skb),
-		    void (*wake)(struct ptun_peer *peer));
+		    void (*wake)(struct ptun_peer *peer), int full_why);
 void ptun_queue_free(struct ptun_crypt_queue *q);
 void ptun_queue_flush(struct ptun_crypt_queue *q);
 int ptun_queue_enqueue(struct ptun_crypt_queue *q, struct sk_buff_head *pq,

@@ -309,7 +309,7 @@ int ptun_udp_recv(struct sock *sk, struct sk_buff *skb)
 	skb->dev = ptun->dev;
 	err = ptun_queue_enqueue(&ptun->rx_queue, &peer->rx_queue, skb);
 	if (unlikely(err == -ENOSPC))
-		ptun_drop_skb(ptun, skb, -1, true);
+		ptun_drop_skb(ptun, skb, PTUN_DROP_QUEUE_FULL, true);
 	else if (unlikely(err))
 		ptun_recv_wake(peer);
 	return 0;
@@ -322,5 +322,5 @@ drop:
 int ptun_recv_init(struct ptun_device *ptun)
 {
 	return ptun_queue_init(&ptun->rx_queue, ptun_recv_crypt,
-			       ptun_recv_wake);
+			       ptun_recv_wake, PTUN_DROP_QUEUE_FULL);
 }

@@ -214,7 +214,7 @@ static void ptun_send_queue(struct ptun_device *ptun, struct ptun_peer *peer,
 	PTUN_CB(skb)->len = skb->len;
 	err = ptun_queue_enqueue(&ptun->tx_queue, &peer->tx_queue, skb);
 	if (unlikely(err == -ENOSPC))
-		ptun_drop_skb(ptun, skb, -1, false);
+		ptun_drop_skb(ptun, skb, PTUN_DROP_TX_QUEUE_FULL, false);
 	else if (unlikely(err))
 		ptun_send_wake(peer);
 }
@@ -356,5 +356,5 @@ out:
 int ptun_send_init(struct ptun_device *ptun)
 {
 	return ptun_queue_init(&ptun->tx_queue, ptun_send_crypt,
-			       ptun_send_wake);
+			       ptun_send_wake, PTUN_DROP_TX_QUEUE_FULL);
 }

@@ -35,6 +35,8 @@ const struct show_drop_name show_drop_names[PTUN_A_DROPS_MAX + 1] = {
 		"tx_no_endpoint", "tx no endpoint",
 	},
 	[PTUN_A_DROPS_TX_TOO_BIG]	= { "tx_too_big", "tx too big" },
+	[PTUN_A_DROPS_QUEUE_FULL]	= { "queue_full", "queue full" },
+	[PTUN_A_DROPS_TX_QUEUE_FULL]	= { "tx_queue_full", "tx queue full" },
 };
 
 const char *const show_status_names[] = {
