@@ -5,7 +5,9 @@
 # truncate and forge captured datagrams, replay ones from behind the window,
 # and a client spoofing another client's inner address. Each is dropped, is
 # counted under its reason, moves no receive counter and no endpoint, and
-# leaves the tunnel working.
+# leaves the tunnel working. Then floods beyond what the queues to the
+# crypto workers hold, received and sent: the excess is dropped before any
+# crypto, counted, and the tunnel goes on.
 source "$(dirname "$0")/lib.sh"
 
 CAP=$DTMP/c2s.pcap
@@ -195,10 +197,80 @@ spoofed_inner_source_dropped() {
 	ping_ok c2 10.9.0.1
 }
 
+# QLEN: what a peer's queue and a device's ring to the crypto workers hold.
+# The ring (a ptr_ring) frees taken slots 16 at a time, so after earlier
+# traffic it may take up to 15 fewer: QMIN.
+QLEN=1024
+QMIN=$((QLEN - 15))
+
+# replays_counted N: the server counted N replays, as replayed or
+# queue_full (for poll).
+replays_counted() {
+	[ "$(drops_delta | jq '(.replayed // 0) + (.queue_full // 0)')" = "$1" ]
+}
+
+# Replays flooding in while the crypto workers cannot run (starve.py holds
+# every CPU): the receive hook queues what the queues hold and drops the
+# rest unopened, as queue_full; the queued ones are opened once the workers
+# run again, and dropped as replayed. Nothing is delivered, and the tunnel
+# works after.
+replay_flood_beyond_the_queues() {
+	local n=3000 d full replayed drop0
+	captured_tunnel
+	snapshot
+	drop0=$(stat_val srv ptun0 rx.dropped)
+	forge --index -1 --repeat $n --starve
+	poll 60 replays_counted $n || fail "drops moved by $(drops_delta), want $n in all"
+	d=$(drops_delta)
+	echo "# drops moved by $d"
+	expect_eq "$(echo "$d" | jq -c keys)" '["queue_full","replayed"]' "reasons"
+	full=$(echo "$d" | jq .queue_full)
+	replayed=$(echo "$d" | jq .replayed)
+	# A queue's worth waited for a worker (more if some came in after
+	# the workers ran again).
+	[ "$replayed" -ge $QMIN ] || fail "only $replayed replays were queued"
+	expect_eq "$(( $(stat_val srv ptun0 rx.dropped) - drop0 ))" $n "rx_dropped"
+	expect_eq "$(rx_state)" "$RX0" "rx_packets (device, peer) and endpoint"
+	echo "# $full dropped unopened, $replayed opened and dropped as replays"
+	ping_ok c1 10.9.0.1
+}
+
+# tx_accounted N FULL0 RX0: since FULL0 and RX0, N packets were each either
+# dropped as tx_queue_full by the client or received by the server.
+tx_accounted() {
+	[ $(( $(drop_val c1 tx_queue_full) - $2 + $(stat_val srv ptun0 rx.packets) - $3 )) = "$1" ]
+}
+
+# Packets sent while the crypto workers cannot run: the client queues what
+# its queues hold and drops the rest unsealed, as tx_queue_full and
+# tx_dropped; the queued ones are sealed and sent once the workers run
+# again, and every one of them arrives.
+send_flood_beyond_the_queues() {
+	local n=3000 full0 drop0 rx0 full
+	tun_join srv c1 1 chacha20-poly1305 4
+	ping_ok c1 10.9.0.1
+	full0=$(drop_val c1 tx_queue_full)
+	drop0=$(stat_val c1 ptun0 tx.dropped)
+	rx0=$(stat_val srv ptun0 rx.packets)
+	nsrun c1 python3 "$WIRE" blast --to 10.9.0.1:9 --count $n --starve |
+		sed 's/^/# /'
+	poll 60 tx_accounted $n "$full0" "$rx0" ||
+		fail "$(( $(drop_val c1 tx_queue_full) - full0 )) dropped and $(( $(stat_val srv ptun0 rx.packets) - rx0 )) received of $n"
+	full=$(( $(drop_val c1 tx_queue_full) - full0 ))
+	echo "# $full dropped unsealed, $((n - full)) sent and received"
+	# Exactly a queue's worth was queued: nothing sends meanwhile.
+	[ "$((n - full))" -ge $QMIN ] && [ "$((n - full))" -le $QLEN ] ||
+		fail "$((n - full)) were queued, want $QMIN to $QLEN"
+	expect_eq "$(( $(stat_val c1 ptun0 tx.dropped) - drop0 ))" "$full" "tx_dropped"
+	ping_ok c1 10.9.0.1
+}
+
 ktap_test "replayed datagrams are dropped and counted as replayed" replayed_datagrams_dropped
 ktap_test "tampered datagrams fail authentication and are dropped" tampered_datagrams_dropped
 ktap_test "truncated datagrams are dropped and counted" truncated_datagrams_dropped
 ktap_test "unknown key id, receiver id or version is counted and dropped" unknown_key_peer_or_version_counted
 ktap_test "a datagram behind the replay window is counted as too_old" too_old_for_the_window
 ktap_test "an inner source outside the sender's allowed-ips is dropped" spoofed_inner_source_dropped
+ktap_test "replays beyond the receive queue are dropped unopened as queue_full" replay_flood_beyond_the_queues
+ktap_test "packets beyond the send queue are dropped unsealed as tx_queue_full" send_flood_beyond_the_queues
 ktap_done

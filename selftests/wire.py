@@ -23,15 +23,24 @@
       send N UDP datagrams of S bytes (default 1) to ADDR:PORT as fast as
       the socket takes them: cheap traffic to move a tunnel's counters.
 
+  With --starve, send and blast send while every CPU is held by a
+  real-time busy loop (starve.py): ptun's crypto workers and send stages
+  do not run until every datagram was sent, so its queues fill.
+
 The wire format (Documentation/protocol.rst): version u8, type u8, key id
 u8, reserved u8, receiver id be32, counter be64, ciphertext, 16-byte tag.
 """
 
 import argparse
+import contextlib
 import json
 import socket
 import struct
 import sys
+
+import starve
+
+SO_SNDBUFFORCE = getattr(socket, 'SO_SNDBUFFORCE', 32)
 
 HEADER = struct.Struct('>BBBBIQ')
 
@@ -135,6 +144,16 @@ def udp_to(where):
     return socket.socket(family, socket.SOCK_DGRAM), (host, int(port))
 
 
+def sending(sock, args):
+    """Where to send from: starved (--starve) or not."""
+    if not args.starve:
+        return contextlib.nullcontext()
+    # Datagrams the workers have not sent stay charged to the socket:
+    # room for all, so no send waits for a worker that cannot run.
+    sock.setsockopt(socket.SOL_SOCKET, SO_SNDBUFFORCE, 64 << 20)
+    return starve.starved()
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest='what', required=True)
@@ -152,22 +171,25 @@ def main():
     sd.add_argument('--truncate', type=int)
     sd.add_argument('--repeat', type=int, default=1)
     sd.add_argument('--job', action='append', default=[])
+    sd.add_argument('--starve', action='store_true')
     bl = sub.add_parser('blast')
     bl.add_argument('--to', required=True)
     bl.add_argument('--count', type=int, required=True)
     bl.add_argument('--size', type=int, default=1)
+    bl.add_argument('--starve', action='store_true')
     args = ap.parse_args()
 
     if args.what == 'blast':
         sock, addr = udp_to(args.to)
         payload = b'x' * args.size
         sent = 0
-        for _ in range(args.count):
-            try:
-                sock.sendto(payload, addr)
-                sent += 1
-            except OSError:
-                pass
+        with sending(sock, args):
+            for _ in range(args.count):
+                try:
+                    sock.sendto(payload, addr)
+                    sent += 1
+                except OSError:
+                    pass
         print(json.dumps({'sent': sent}))
         return
 
@@ -203,10 +225,14 @@ def main():
                     setattr(one, key, int(val))
             jobs.append((chosen[int(words[0])], one))
     sock, addr = udp_to(args.to)
-    for d, how in jobs:
-        payload = edit(d['payload'], how)
-        for _ in range(how.repeat):
-            sock.sendto(payload, addr)
+    done = []
+    with sending(sock, args):
+        for d, how in jobs:
+            payload = edit(d['payload'], how)
+            for _ in range(how.repeat):
+                sock.sendto(payload, addr)
+            done.append((d, how, payload))
+    for d, how, payload in done:
         out = describe(dict(d, payload=payload))
         out['sent'] = how.repeat
         print(json.dumps(out))

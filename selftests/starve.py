@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Hold every CPU with a real-time busy loop while some code runs, so that
+no normal-priority thread runs meanwhile: not ptun's crypto workers, not
+its send stages. What the code queues for them stays queued until it is
+done, which makes the queues' limits testable.
+
+    with starved():
+        ...	# runs at SCHED_FIFO 2, above the loops (SCHED_FIFO 1)
+
+Softirqs still run: on the way out of interrupts, where the code itself
+enables bottom halves, and in ksoftirqd, which is raised above the loops
+meanwhile (a kernel may leave every softirq to it once it was woken, as
+6.1 does). Real-time throttling is off meanwhile (it would give the starved
+threads a slice), and put back after. The loops kill themselves
+after LIMIT seconds, well before the kernel's lockup detectors would bark,
+even if this process got stuck.
+"""
+
+import contextlib
+import os
+import signal
+
+RT_RUNTIME = '/proc/sys/kernel/sched_rt_runtime_us'
+LIMIT = 5
+
+
+def _ksoftirqds():
+    for pid in os.listdir('/proc'):
+        try:
+            with open('/proc/%s/comm' % pid) as f:
+                if f.read().startswith('ksoftirqd/'):
+                    yield int(pid)
+        except (OSError, ValueError):
+            pass
+
+
+def _loop(cpu):
+    try:
+        os.sched_setaffinity(0, {cpu})
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(1))
+        signal.alarm(LIMIT)
+        while True:
+            pass
+    finally:
+        os._exit(0)
+
+
+@contextlib.contextmanager
+def starved():
+    with open(RT_RUNTIME) as f:
+        runtime = f.read().strip()
+    kids = []
+    softirqds = list(_ksoftirqds())
+    os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(2))
+    try:
+        with open(RT_RUNTIME, 'w') as f:
+            f.write('-1\n')
+        for pid in softirqds:
+            os.sched_setscheduler(pid, os.SCHED_FIFO, os.sched_param(3))
+        for cpu in sorted(os.sched_getaffinity(0)):
+            pid = os.fork()
+            if pid == 0:
+                _loop(cpu)
+            kids.append(pid)
+        yield
+    finally:
+        for pid in kids:
+            os.kill(pid, signal.SIGKILL)
+        for pid in kids:
+            os.waitpid(pid, 0)
+        for pid in softirqds:
+            os.sched_setscheduler(pid, os.SCHED_OTHER, os.sched_param(0))
+        with open(RT_RUNTIME, 'w') as f:
+            f.write(runtime + '\n')
+        os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
