@@ -12,17 +12,37 @@ Softirqs still run: on the way out of interrupts, where the code itself
 enables bottom halves, and in ksoftirqd, which is raised above the loops
 meanwhile (a kernel may leave every softirq to it once it was woken, as
 6.1 does). Real-time throttling is off meanwhile (it would give the starved
-threads a slice), and put back after. The loops kill themselves
-after LIMIT seconds, well before the kernel's lockup detectors would bark,
-even if this process got stuck.
+threads a slice), and put back after. Before the loops stop, every packet
+the code sent has left the CPUs' backlogs (/proc/net/softnet_stat), so
+what reached ptun did so while its workers could not run. The loops end
+themselves after
+LIMIT seconds, before the kernel's workqueue lockup detector (30 s) would
+bark, even if this process got stuck; code that outlasted them raises
+Overrun, as what it measured was not done starved.
 """
 
 import contextlib
 import os
 import signal
+import time
 
 RT_RUNTIME = '/proc/sys/kernel/sched_rt_runtime_us'
-LIMIT = 5
+LIMIT = 20
+
+
+class Overrun(Exception):
+    """The busy loops ended before the starved code did."""
+
+
+def softnet():
+    """(packets in every CPU's backlog, packets the backlogs dropped)"""
+    queued = dropped = 0
+    with open('/proc/net/softnet_stat') as f:
+        for line in f:
+            col = [int(x, 16) for x in line.split()]
+            dropped += col[1]
+            queued += col[11]
+    return queued, dropped
 
 
 def _ksoftirqds():
@@ -47,7 +67,8 @@ def _loop(cpu):
 
 
 @contextlib.contextmanager
-def starved():
+def starved(took=None):
+    """Starve normal threads; took[:] = [seconds, backlog drops]."""
     with open(RT_RUNTIME) as f:
         runtime = f.read().strip()
     kids = []
@@ -63,11 +84,21 @@ def starved():
             if pid == 0:
                 _loop(cpu)
             kids.append(pid)
+        start = time.monotonic()
+        dropped = softnet()[1]
         yield
+        while softnet()[0] and time.monotonic() < start + LIMIT - 1:
+            time.sleep(0.01)
+        if took is not None:
+            took[:] = [round(time.monotonic() - start, 2),
+                       softnet()[1] - dropped]
+        if any(os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG |
+                         os.WNOWAIT) for pid in kids):
+            raise Overrun('the busy loops ended after %d s, before the '
+                          'starved code did' % LIMIT)
     finally:
         for pid in kids:
             os.kill(pid, signal.SIGKILL)
-        for pid in kids:
             os.waitpid(pid, 0)
         for pid in softirqds:
             os.sched_setscheduler(pid, os.SCHED_OTHER, os.sched_param(0))

@@ -25,7 +25,9 @@
 
   With --starve, send and blast send while every CPU is held by a
   real-time busy loop (starve.py): ptun's crypto workers and send stages
-  do not run until every datagram was sent, so its queues fill.
+  do not run until every datagram was sent, so its queues fill. They then
+  also print {"starved": SECONDS, "backlog_dropped": N}, and fail if the
+  loops gave up first.
 
 The wire format (Documentation/protocol.rst): version u8, type u8, key id
 u8, reserved u8, receiver id be32, counter be64, ciphertext, 16-byte tag.
@@ -144,14 +146,22 @@ def udp_to(where):
     return socket.socket(family, socket.SOCK_DGRAM), (host, int(port))
 
 
+@contextlib.contextmanager
 def sending(sock, args):
     """Where to send from: starved (--starve) or not."""
     if not args.starve:
-        return contextlib.nullcontext()
+        yield
+        return
     # Datagrams the workers have not sent stay charged to the socket:
     # room for all, so no send waits for a worker that cannot run.
     sock.setsockopt(socket.SOL_SOCKET, SO_SNDBUFFORCE, 64 << 20)
-    return starve.starved()
+    took = []
+    try:
+        with starve.starved(took):
+            yield
+    except starve.Overrun as e:
+        sys.exit('wire.py: %s' % e)
+    print(json.dumps({'starved': took[0], 'backlog_dropped': took[1]}))
 
 
 def main():
