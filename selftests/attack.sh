@@ -197,12 +197,6 @@ spoofed_inner_source_dropped() {
 	ping_ok c2 10.9.0.1
 }
 
-# QLEN: what a peer's queue and a device's ring to the crypto workers hold.
-# The ring (a ptr_ring) frees taken slots 16 at a time, so after earlier
-# traffic it may take up to 15 fewer: QMIN.
-QLEN=1024
-QMIN=$((QLEN - 15))
-
 # replays_counted N: the server counted N replays, as replayed or
 # queue_full (for poll).
 replays_counted() {
@@ -210,10 +204,12 @@ replays_counted() {
 }
 
 # Replays flooding in while the crypto workers cannot run (starve.py holds
-# every CPU): the receive hook queues what the queues hold and drops the
-# rest unopened, as queue_full; the queued ones are opened once the workers
-# run again, and dropped as replayed. Nothing is delivered, and the tunnel
-# works after.
+# every CPU): the receive hook queues what the queues hold (1024) and drops
+# the rest unopened, as queue_full; the queued ones are opened once the
+# workers run again, and dropped as replayed. Every replay is counted under
+# one of the two, nothing is delivered, and the tunnel works after.
+# (Starving is not airtight: 6.12's fair server gives the workers 5% once
+# it lasted a second, so only the sum is exact.)
 replay_flood_beyond_the_queues() {
 	local n=3000 d full replayed drop0
 	captured_tunnel
@@ -226,42 +222,40 @@ replay_flood_beyond_the_queues() {
 	expect_eq "$(echo "$d" | jq -c keys)" '["queue_full","replayed"]' "reasons"
 	full=$(echo "$d" | jq .queue_full)
 	replayed=$(echo "$d" | jq .replayed)
-	# Exactly a queue's worth waited for a worker: every replay reached
-	# the receive hook while the workers could not run (starve.py).
-	[ "$replayed" -ge $QMIN ] && [ "$replayed" -le $QLEN ] ||
-		fail "$replayed replays were queued, want $QMIN to $QLEN"
+	echo "# $full dropped unopened, $replayed opened and dropped as replays"
 	expect_eq "$(( $(stat_val srv ptun0 rx.dropped) - drop0 ))" $n "rx_dropped"
 	expect_eq "$(rx_state)" "$RX0" "rx_packets (device, peer) and endpoint"
-	echo "# $full dropped unopened, $replayed opened and dropped as replays"
 	ping_ok c1 10.9.0.1
 }
 
-# tx_accounted N FULL0 RX0: since FULL0 and RX0, N packets were each either
-# dropped as tx_queue_full by the client or received by the server.
+# tx_accounted N FULL0 SFULL0 RX0: since the client's tx_queue_full FULL0,
+# the server's queue_full SFULL0 and rx_packets RX0, N packets were each
+# dropped as one of those two or received by the server.
 tx_accounted() {
-	[ $(( $(drop_val c1 tx_queue_full) - $2 + $(stat_val srv ptun0 rx.packets) - $3 )) = "$1" ]
+	[ $(( $(drop_val c1 tx_queue_full) - $2 + $(drop_val srv queue_full) - $3 +
+	      $(stat_val srv ptun0 rx.packets) - $4 )) = "$1" ]
 }
 
 # Packets sent while the crypto workers cannot run: the client queues what
 # its queues hold and drops the rest unsealed, as tx_queue_full and
 # tx_dropped; the queued ones are sealed and sent once the workers run
-# again, and every one of them arrives.
+# again. Every packet is dropped so or arrives (or, if the workers got a
+# slice meanwhile, is dropped by the server's full queue).
 send_flood_beyond_the_queues() {
-	local n=3000 full0 drop0 rx0 full
+	local n=3000 full0 sfull0 drop0 rx0 full
 	tun_join srv c1 1 chacha20-poly1305 4
 	ping_ok c1 10.9.0.1
 	full0=$(drop_val c1 tx_queue_full)
+	sfull0=$(drop_val srv queue_full)
 	drop0=$(stat_val c1 ptun0 tx.dropped)
 	rx0=$(stat_val srv ptun0 rx.packets)
 	nsrun c1 python3 "$WIRE" blast --to 10.9.0.1:9 --count $n --starve |
 		sed 's/^/# /'
-	poll 60 tx_accounted $n "$full0" "$rx0" ||
-		fail "$(( $(drop_val c1 tx_queue_full) - full0 )) dropped and $(( $(stat_val srv ptun0 rx.packets) - rx0 )) received of $n"
+	poll 60 tx_accounted $n "$full0" "$sfull0" "$rx0" ||
+		fail "$(( $(drop_val c1 tx_queue_full) - full0 )) + $(( $(drop_val srv queue_full) - sfull0 )) dropped and $(( $(stat_val srv ptun0 rx.packets) - rx0 )) received of $n"
 	full=$(( $(drop_val c1 tx_queue_full) - full0 ))
-	echo "# $full dropped unsealed, $((n - full)) sent and received"
-	# Exactly a queue's worth was queued: nothing sends meanwhile.
-	[ "$((n - full))" -ge $QMIN ] && [ "$((n - full))" -le $QLEN ] ||
-		fail "$((n - full)) were queued, want $QMIN to $QLEN"
+	echo "# $full dropped unsealed, $(( $(drop_val srv queue_full) - sfull0 )) by the server, $(( $(stat_val srv ptun0 rx.packets) - rx0 )) received"
+	[ "$full" -gt 0 ] || fail "nothing was dropped as tx_queue_full"
 	expect_eq "$(( $(stat_val c1 ptun0 tx.dropped) - drop0 ))" "$full" "tx_dropped"
 	ping_ok c1 10.9.0.1
 }
