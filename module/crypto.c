@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "chachapoly.h"
 #include "compat.h"
 #include "crypto.h"
 #include "proto.h"
@@ -45,6 +46,12 @@ static const char *const ptun_cipher_alg[] = {
 	[PTUN_CIPHER_AES_256_GCM]	= "gcm(aes)",
 };
 
+static void ptun_tfm_free(struct crypto_aead *tfm)
+{
+	ptun_chachapoly_repin(tfm);
+	crypto_free_aead(tfm);
+}
+
 static struct crypto_aead *ptun_tfm_new(enum ptun_cipher cipher, const u8 *key)
 {
 	struct crypto_aead *tfm;
@@ -54,6 +61,7 @@ static struct crypto_aead *ptun_tfm_new(enum ptun_cipher cipher, const u8 *key)
 	tfm = crypto_alloc_aead(ptun_cipher_alg[cipher], 0, CRYPTO_ALG_ASYNC);
 	if (IS_ERR(tfm))
 		return tfm;
+	ptun_chachapoly_unpin(tfm);
 	err = -EOPNOTSUPP;
 	if (sizeof(struct aead_request) + crypto_aead_reqsize(tfm) >
 	    PTUN_REQ_SIZE || crypto_aead_ivsize(tfm) != PTUN_NONCE_LEN)
@@ -67,7 +75,7 @@ static struct crypto_aead *ptun_tfm_new(enum ptun_cipher cipher, const u8 *key)
 	return tfm;
 
 err_free:
-	crypto_free_aead(tfm);
+	ptun_tfm_free(tfm);
 	return ERR_PTR(err);
 }
 
@@ -118,7 +126,7 @@ struct ptun_key *ptun_key_create(enum ptun_cipher cipher, u8 key_id,
 	return key;
 
 err_free_enc:
-	crypto_free_aead(key->enc);
+	ptun_tfm_free(key->enc);
 err_free_key:
 	kfree(key);
 	return ERR_PTR(err);
@@ -130,8 +138,8 @@ void ptun_key_free(struct ptun_key *key)
 	if (!key)
 		return;
 	/* crypto_destroy_tfm() wipes the transforms, keys included. */
-	crypto_free_aead(key->enc);
-	crypto_free_aead(key->dec);
+	ptun_tfm_free(key->enc);
+	ptun_tfm_free(key->dec);
 	kfree_sensitive(key);
 }
 

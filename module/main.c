@@ -10,6 +10,7 @@
 #include <net/rtnetlink.h>
 #include <uapi/linux/ptun.h>
 
+#include "chachapoly.h"
 #include "crypto.h"
 #include "device.h"
 #include "netlink.h"
@@ -20,9 +21,12 @@ static int __init ptun_init(void)
 {
 	int err;
 
-	err = ptun_crypto_init();
+	err = ptun_chachapoly_init();
 	if (err)
 		return err;
+	err = ptun_crypto_init();
+	if (err)
+		goto err_chachapoly;
 	err = ptun_queue_wq_init();
 	if (err)
 		goto err_crypto;
@@ -45,6 +49,8 @@ err_queue:
 	ptun_queue_wq_uninit();
 err_crypto:
 	ptun_crypto_uninit();
+err_chachapoly:
+	ptun_chachapoly_uninit();
 	return err;
 }
 
@@ -56,6 +62,7 @@ static void __exit ptun_exit(void)
 	ptun_queue_wq_uninit();
 	/* Waits for every peer and key to be freed. */
 	ptun_crypto_uninit();
+	ptun_chachapoly_uninit();
 }
 
 module_init(ptun_init);
