@@ -18,7 +18,7 @@ pkgs=(
 	flex bison bc libelf-dev libssl-dev
 	dkms sparse
 	iproute2 iperf3 tcpdump iputils-ping netcat-openbsd nftables
-	util-linux python3 python3-yaml python3-jsonschema jq
+	util-linux python3 python3-yaml python3-jsonschema python3-cryptography jq
 	wireguard-tools groff-base man-db
 )
 

@@ -154,6 +154,7 @@ SRV_PORT=5000
 CLI_PORT=6000
 NLRAW=$top/selftests/nlraw.py
 WIRE=$top/selftests/wire.py
+AEAD=$top/selftests/aead.py
 BURST=$top/selftests/burst.py
 DTMP=${DTMP:-$(mktemp -d /tmp/ptun-data.XXXXXX)}
 
