@@ -21,7 +21,7 @@ sets=("$@")
 [ ${#sets[@]} -gt 0 ] || sets=(debian)
 
 # What in a kernel log means the run failed, whatever the tests said.
-bad_log='WARNING:|BUG:|BUG |Oops|KASAN|UBSAN|kernel BUG|general protection fault|Call Trace:|possible recursive locking|circular locking|suspicious RCU|inconsistent lock state|kmemleak: [0-9]+ new suspected|unreferenced object|unregister_netdevice: waiting'
+bad_log='WARNING:|BUG:|BUG |Oops|KASAN|UBSAN|kernel BUG|general protection fault|Call Trace:|possible recursive locking|circular locking|suspicious RCU|inconsistent lock state|kmemleak: [0-9]+ new suspected|unreferenced object|unregister_netdevice: waiting|alg: .*(test|tests) .*failed'
 
 kernels=()
 for s in "${sets[@]}"; do
@@ -111,10 +111,10 @@ run_kernel() {
 		fi
 		if [ -f "$out/dmesg" ] && ! cat "$out/dmesg" "$out/kmemleak" 2>/dev/null |
 			grep -E "$bad_log" > "$out/bad-log"; then
-			sub+=("ok 3 kernel log clean (no WARNING, BUG, Oops, KASAN, UBSAN, lockdep or kmemleak report)")
+			sub+=("ok 3 kernel log clean (no WARNING, BUG, Oops, KASAN, UBSAN, lockdep, kmemleak or crypto self-test failure)")
 		else
 			sed 's/^/# dmesg: /' "$out/bad-log" 2>/dev/null | head -n 40
-			sub+=("not ok 3 kernel log clean (no WARNING, BUG, Oops, KASAN, UBSAN, lockdep or kmemleak report)")
+			sub+=("not ok 3 kernel log clean (no WARNING, BUG, Oops, KASAN, UBSAN, lockdep, kmemleak or crypto self-test failure)")
 			ok=0
 		fi
 	fi
