@@ -246,40 +246,30 @@ static int cp_decrypt(struct aead_request *req)
 /* Whether cp_algs are registered; set at init only. */
 static bool cp_registered = true;
 
+/* The two forms differ only in their names and in the IV they take. */
+#define CP_ALG(name, driver, iv_len) {					\
+	.setkey		= cp_setkey,					\
+	.setauthsize	= cp_setauthsize,				\
+	.encrypt	= cp_encrypt,					\
+	.decrypt	= cp_decrypt,					\
+	.ivsize		= iv_len,					\
+	.maxauthsize	= POLY1305_DIGEST_SIZE,				\
+	.chunksize	= CHACHA_BLOCK_SIZE,				\
+	.base = {							\
+		.cra_name	 = name,				\
+		.cra_driver_name = driver,				\
+		.cra_priority	 = CP_PRIORITY,				\
+		.cra_blocksize	 = 1,					\
+		.cra_ctxsize	 = sizeof(struct cp_ctx),		\
+		.cra_module	 = THIS_MODULE,				\
+	},								\
+}
+
 static struct aead_alg cp_algs[] = {
-	{
-		.setkey		= cp_setkey,
-		.setauthsize	= cp_setauthsize,
-		.encrypt	= cp_encrypt,
-		.decrypt	= cp_decrypt,
-		.ivsize		= CP_NONCE_LEN,
-		.maxauthsize	= POLY1305_DIGEST_SIZE,
-		.chunksize	= CHACHA_BLOCK_SIZE,
-		.base = {
-			.cra_name	 = "rfc7539(chacha20,poly1305)",
-			.cra_driver_name = "rfc7539-chacha20poly1305-ptun",
-			.cra_priority	 = CP_PRIORITY,
-			.cra_blocksize	 = 1,
-			.cra_ctxsize	 = sizeof(struct cp_ctx),
-			.cra_module	 = THIS_MODULE,
-		},
-	}, {
-		.setkey		= cp_setkey,
-		.setauthsize	= cp_setauthsize,
-		.encrypt	= cp_encrypt,
-		.decrypt	= cp_decrypt,
-		.ivsize		= CP_ESP_IV_LEN,
-		.maxauthsize	= POLY1305_DIGEST_SIZE,
-		.chunksize	= CHACHA_BLOCK_SIZE,
-		.base = {
-			.cra_name	 = "rfc7539esp(chacha20,poly1305)",
-			.cra_driver_name = "rfc7539esp-chacha20poly1305-ptun",
-			.cra_priority	 = CP_PRIORITY,
-			.cra_blocksize	 = 1,
-			.cra_ctxsize	 = sizeof(struct cp_ctx),
-			.cra_module	 = THIS_MODULE,
-		},
-	},
+	CP_ALG("rfc7539(chacha20,poly1305)",
+	       "rfc7539-chacha20poly1305-ptun", CP_NONCE_LEN),
+	CP_ALG("rfc7539esp(chacha20,poly1305)",
+	       "rfc7539esp-chacha20poly1305-ptun", CP_ESP_IV_LEN),
 };
 
 /**
